@@ -1,0 +1,200 @@
+"""Background workers: the embedded thread of `talentloop serve` and `talentloop worker`.
+
+Both run the same loop: claim one ready task from the django-tasks database queue, run it
+with django_tasks_db's own Worker (so results, failures and signals behave exactly as in
+`db_worker`), write a heartbeat row every few seconds so /readyz can see a live worker, and
+sweep undispatched events as a safety net.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from django.db import DatabaseError, OperationalError, close_old_connections, connection
+from django.utils.crypto import get_random_string
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from talentloop.core import clock
+from talentloop.core.events import dispatch_pending
+from talentloop.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY_S = 5.0
+# Why a sweep at all: record_event enqueues `dispatch_events` only after its transaction
+# commits; a process killed between the commit and the enqueue would leave events waiting
+# forever. A periodic dispatch_pending() closes that gap. SKIP LOCKED (PostgreSQL) and the
+# single writer (SQLite) keep concurrent sweeps from handing an event out twice.
+DISPATCH_SWEEP_EVERY_S = 30.0
+
+
+def new_worker_id(prefix: str = "worker") -> str:
+    """A worker id unique across hosts: name, host, pid and a random tail (≤ 64 chars)."""
+    host = socket.gethostname().split(".")[0][:24]
+    return f"{prefix}-{host}-{os.getpid()}-{get_random_string(6)}"[:64]
+
+
+def beat(worker_id: str) -> None:
+    """Record that this worker is alive now."""
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "seen_at": clock.now(),
+        },
+    )
+
+
+def uses_database_queue(backend_name: str = "default") -> bool:
+    """True when tasks go through the database queue (not run inline)."""
+    return isinstance(task_backends[backend_name], DatabaseBackend)
+
+
+@dataclass
+class TaskLoop:
+    """Poll the queue until `stop` is set; between tasks, beat and sweep when due."""
+
+    worker_id: str
+    queue_names: list[str] = field(default_factory=lambda: ["default"])
+    interval: float = 0.5
+    backend_name: str = "default"
+    stop: threading.Event = field(default_factory=threading.Event)
+    tasks_run: int = 0
+    _next_beat: float = 0.0
+    _next_sweep: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._worker = Worker(
+            queue_names=self.queue_names,
+            interval=self.interval,
+            batch=False,
+            backend_name=self.backend_name,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=self.worker_id,
+            excluded_queue_names=[],
+        )
+
+    def run(self) -> None:
+        logger.info("worker %s polling queues %s", self.worker_id, ",".join(self.queue_names))
+        try:
+            while not self.stop.is_set():
+                if not self._step():
+                    self.stop.wait(self.interval)
+        finally:
+            self._sign_off()
+
+    def _step(self) -> bool:
+        # Why catch DatabaseError here: a restarted database or a dropped connection must
+        # not end the loop for good (in `serve` nothing would restart the thread). The error
+        # is logged with its traceback and the next poll starts on a fresh connection.
+        try:
+            self._housekeeping()
+            return self.run_once()
+        except DatabaseError:
+            logger.exception("worker %s: database error, retrying", self.worker_id)
+            close_old_connections()
+            return False
+
+    def run_once(self) -> bool:
+        """Claim and run one ready task; False when the queue had none for us."""
+        close_old_connections()
+        task_result = self._claim()
+        if task_result is None:
+            return False
+        self._worker.run_task(task_result)
+        self.tasks_run += 1
+        close_old_connections()
+        return True
+
+    def _claim(self) -> DBTaskResult[Any, Any] | None:
+        ready = DBTaskResult.objects.ready().filter(
+            backend_name=self.backend_name, queue_name__in=self.queue_names
+        )
+        # Why the exclusive transaction: get_locked() uses SELECT … FOR UPDATE SKIP LOCKED on
+        # PostgreSQL, so two workers never claim the same row; on SQLite the EXCLUSIVE
+        # transaction makes the read-then-claim atomic against other processes.
+        try:
+            with exclusive_transaction(ready.db):
+                task_result: DBTaskResult[Any, Any] | None = ready.get_locked()
+                if task_result is not None:
+                    task_result.claim(self.worker_id)
+                return task_result
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                return None  # another writer holds SQLite; try again after the interval
+            raise
+
+    def _housekeeping(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_beat:
+            beat(self.worker_id)
+            self._next_beat = now + HEARTBEAT_EVERY_S
+        if now >= self._next_sweep:
+            dispatch_pending()
+            self._next_sweep = now + DISPATCH_SWEEP_EVERY_S
+
+    def _sign_off(self) -> None:
+        # A clean stop removes the heartbeat so /readyz stops counting this worker at once.
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except DatabaseError:
+            logger.exception("worker %s: could not remove its heartbeat", self.worker_id)
+        finally:
+            connection.close()
+            logger.info("worker %s stopped after %d tasks", self.worker_id, self.tasks_run)
+
+
+@dataclass
+class EmbeddedWorker:
+    """The worker thread inside the web process (embedded mode)."""
+
+    loop: TaskLoop
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.loop.stop.set()
+        self.thread.join(timeout)
+
+
+def start_embedded_worker(
+    *, interval: float = 0.5, queue_names: list[str] | None = None
+) -> EmbeddedWorker:
+    """Start the task loop in a daemon thread; it installs no signal handlers."""
+    loop = TaskLoop(
+        worker_id=new_worker_id("embedded"),
+        queue_names=queue_names or ["default"],
+        interval=interval,
+    )
+    # Daemon: a web process stopped with Ctrl-C must not hang on an idle poll. A task cut
+    # short that way stays RUNNING in the queue, which is what a crash would leave too.
+    thread = threading.Thread(target=loop.run, name="talentloop-worker", daemon=True)
+    thread.start()
+    return EmbeddedWorker(loop=loop, thread=thread)
+
+
+def run_worker_process(*, worker_id: str, queue_names: list[str], interval: float) -> int:
+    """Run the loop in this process until SIGTERM/SIGINT; the task in hand is finished first."""
+    loop = TaskLoop(worker_id=worker_id, queue_names=queue_names, interval=interval)
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        logger.warning("worker %s: %s, stopping after the current task", worker_id, signum)
+        loop.stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    loop.run()
+    return loop.tasks_run

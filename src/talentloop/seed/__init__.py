@@ -1,0 +1,1 @@
+"""Deterministic, realistic demo and load-test data (`talentloop seed`, `talentloop demo`)."""
