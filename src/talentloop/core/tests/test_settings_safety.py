@@ -17,6 +17,7 @@ IMPORT_SETTINGS = "import django; django.setup(); print('settings loaded')"
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TALENTLOOP_")}
     clean.pop("DATABASE_URL", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     clean.update(
         DJANGO_SETTINGS_MODULE="talentloop.config.settings",
         TALENTLOOP_DATA_DIR=str(Path(os.environ.get("TMPDIR", "/tmp")) / "tl-settings-test"),
