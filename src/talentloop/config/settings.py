@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "talentloop.accounts",
     "talentloop.people",
     "talentloop.recruiting",
+    "talentloop.search",
+    "talentloop.outreach",
     "talentloop.ui",
 ]
 

@@ -1,0 +1,3 @@
+"""Outreach records."""
+
+from __future__ import annotations

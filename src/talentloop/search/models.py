@@ -1,0 +1,3 @@
+"""Search records."""
+
+from __future__ import annotations
