@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = _add(commands, "demo", "set up and serve the demo workspace", cmd_demo)
     _add_server_flags(demo)
     demo.add_argument("--people", type=_positive_int, default=300)
+    _add_search(commands)
     manage = _add(commands, "manage", "run a Django management command", cmd_manage)
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
@@ -96,6 +97,13 @@ def _add_token(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--user", required=True, help="email of the user the token acts as")
     create.add_argument("--scopes", required=True, help="comma separated: read,write,export,admin")
     create.add_argument("--name", default="CLI token")
+
+
+def _add_search(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    search = _add(commands, "search", "maintain the full-text search index", cmd_search_reindex)
+    actions = search.add_subparsers(dest="search_command", required=True, metavar="ACTION")
+    reindex = actions.add_parser("reindex", help="rebuild the search index from the data")
+    reindex.add_argument("--workspace", help="workspace slug (default: every workspace)")
 
 
 def _add_server_flags(parser: argparse.ArgumentParser) -> None:
@@ -254,6 +262,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from talentloop.accounts.models import Workspace
+    from talentloop.search.fulltext import rebuild_index
+
+    workspace_id = None
+    if args.workspace:
+        found = Workspace.objects.filter(slug=args.workspace).first()
+        if found is None:
+            raise CliError(f"no workspace with slug {args.workspace!r}")
+        workspace_id = found.pk
+    print("Rebuilding the search index…", flush=True)
+    count = rebuild_index(workspace_id)
+    print(f"Indexed {count} people.")
+    return 0
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     from talentloop.seed.demo import NoWorkspaceChosen, workspace_to_seed
 
@@ -283,7 +307,16 @@ def _seed_with_progress(workspace: Workspace, people: int, seed: int) -> SeedSum
             seed=seed,
             progress=lambda done: progress.advance(bar, done),
         )
+    _index_seeded(workspace)
     return summary
+
+
+def _index_seeded(workspace: Workspace) -> None:
+    """Make the seeded people searchable (the bulk load writes rows without events)."""
+    from talentloop.search.fulltext import rebuild_index
+
+    print("Indexing people for search…", flush=True)
+    rebuild_index(workspace.pk)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

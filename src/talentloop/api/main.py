@@ -14,9 +14,14 @@ from talentloop.api import errors, idempotency
 from talentloop.api.auth import BearerToken, SessionUser
 from talentloop.api.common import ErrorOut
 from talentloop.core.errors import NotFound
+from talentloop.outreach.api import router as outreach_router
+from talentloop.outreach.sequence_api import router as sequences_router
 from talentloop.people.api import router as people_router
 from talentloop.people.catalog_api import router as catalog_router
+from talentloop.people.export_api import router as people_export_router
 from talentloop.recruiting.api import router as recruiting_router
+from talentloop.search.api import router as search_router
+from talentloop.search.segments_api import router as segments_router
 
 DESCRIPTION = """\
 The Talentloop REST API. Authenticate with `Authorization: Bearer <token>` (tokens carry the
@@ -92,9 +97,14 @@ errors.install(api)
 api.add_decorator(idempotency.idempotent, mode="view")
 
 
+api.add_router("", people_export_router)
 api.add_router("", people_router)
 api.add_router("", catalog_router)
 api.add_router("", recruiting_router)
+api.add_router("", segments_router)
+api.add_router("", search_router)
+api.add_router("", outreach_router)
+api.add_router("", sequences_router)
 
 
 def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -131,6 +131,8 @@ TASKS = {
 # Embedded mode runs the worker inside `talentloop serve`; production runs `talentloop worker`.
 EMBEDDED_WORKER = envbool("TALENTLOOP_EMBEDDED_WORKER", not IS_POSTGRES)
 WORKER_HEARTBEAT_MAX_AGE = envint("TALENTLOOP_WORKER_HEARTBEAT_MAX_AGE", 60)
+# Full re-evaluation of every saved segment (time-relative clauses drift without events).
+SEGMENT_REFRESH_SECONDS = envint("TALENTLOOP_SEGMENT_REFRESH_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,6 +178,18 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+
+# Outreach (docs/outreach.md): credentials key, public links, local outbox, delivery pacing.
+ENCRYPTION_KEY = envstr("TALENTLOOP_ENCRYPTION_KEY")
+PUBLIC_BASE_URL = envstr("TALENTLOOP_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+OUTREACH_LOCAL_BACKEND = "talentloop.outreach.backends.LocalOutboxBackend"
+OUTREACH_CLAIM_BATCH = envint("TALENTLOOP_OUTREACH_CLAIM_BATCH", 50)
+OUTREACH_LEASE_SECONDS = envint("TALENTLOOP_OUTREACH_LEASE_SECONDS", 120)
+OUTREACH_SMTP_TIMEOUT = envint("TALENTLOOP_OUTREACH_SMTP_TIMEOUT", 30)
+OUTREACH_SEND_CONCURRENCY = envint("TALENTLOOP_OUTREACH_SEND_CONCURRENCY", 1)
+OUTREACH_IMAP_POLL_SECONDS = envint("TALENTLOOP_OUTREACH_IMAP_POLL_SECONDS", 60)
+# How long a worker holds a claimed due item (core.scheduling) before another may take it.
+DUE_ITEM_LEASE_S = envint("TALENTLOOP_DUE_ITEM_LEASE_S", 300)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -83,3 +83,55 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DueItem(models.Model):
+    """Work that must happen at `due_at`: a sequence step, a workflow wait, a weekly digest.
+
+    `key` makes scheduling idempotent: scheduling the same key twice returns the first row.
+    `payload` holds ids only, never PII. A claimed row carries `claimed_by` and a lease
+    (`claimed_until`); a worker that dies mid-run leaves the row to be claimed again once the
+    lease runs out.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=255, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=8)
+    claimed_by = models.CharField(max_length=96, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # (due_at, id) is the claim order: the claim reads the first rows of this index.
+            models.Index(
+                fields=["due_at", "id"],
+                name="dueitem_pending_due",
+                condition=models.Q(state="pending"),
+            ),
+            models.Index(
+                fields=["claimed_until"],
+                name="dueitem_running_lease",
+                condition=models.Q(state="running"),
+            ),
+            models.Index(fields=["kind", "state"], name="dueitem_kind_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.state})"

@@ -2,8 +2,8 @@
 
 Both run the same loop: claim one ready task from the django-tasks database queue, run it
 with django_tasks_db's own Worker (so results, failures and signals behave exactly as in
-`db_worker`), write a heartbeat row every few seconds so /readyz can see a live worker, and
-sweep undispatched events as a safety net.
+`db_worker`), run the due items of `core.scheduling`, write a heartbeat row every few
+seconds so /readyz can see a live worker, and sweep undispatched events as a safety net.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -29,10 +30,30 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from talentloop.core import clock
 from talentloop.core.events import dispatch_pending
 from talentloop.core.models import WorkerHeartbeat
+from talentloop.core.scheduling import run_due
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY_S = 5.0
+DUE_BATCH = 100  # due items claimed per tick (core.scheduling)
+
+# Periodic work other apps plug in without core importing them (outreach delivery): each
+# hook takes the worker id and returns how much it did, so an idle loop can sleep.
+TickHook = Callable[[str], int]
+_tick_hooks: list[TickHook] = []
+
+
+def register_tick(hook: TickHook) -> TickHook:
+    """Run `hook(worker_id)` on every loop step of every worker (embedded and standalone)."""
+    if hook not in _tick_hooks:
+        _tick_hooks.append(hook)
+    return hook
+
+
+def run_tick_hooks(worker_id: str) -> int:
+    return sum(hook(worker_id) for hook in list(_tick_hooks))
+
+
 # Why a sweep at all: record_event enqueues `dispatch_events` only after its transaction
 # commits; a process killed between the commit and the enqueue would leave events waiting
 # forever. A periodic dispatch_pending() closes that gap. SKIP LOCKED (PostgreSQL) and the
@@ -103,7 +124,9 @@ class TaskLoop:
         # is logged with its traceback and the next poll starts on a fresh connection.
         try:
             self._housekeeping()
-            return self.run_once()
+            ran_due = run_due(clock.now(), DUE_BATCH, worker_id=self.worker_id)
+            ticked = run_tick_hooks(self.worker_id)
+            return self.run_once() or ran_due > 0 or ticked > 0
         except DatabaseError:
             logger.exception("worker %s: database error, retrying", self.worker_id)
             close_old_connections()

@@ -12,7 +12,7 @@ from typing import Any
 import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
 from talentloop.accounts.models import User, Workspace
@@ -438,17 +438,14 @@ def _replace_history(
     work_history: Sequence[WorkInput] | None,
     education: Sequence[EducationInput] | None,
 ) -> None:
+    _check_history(work_history, education)
     if work_history is not None:
-        for index, job in enumerate(work_history):
-            _check_dates(f"work_history.{index}", job.start_date, job.end_date)
         WorkExperience.objects.filter(person=person).delete()
         WorkExperience.objects.bulk_create(
             WorkExperience(person=person, position=index, **vars(job))
             for index, job in enumerate(work_history)
         )
     if education is not None:
-        for index, school in enumerate(education):
-            _check_dates(f"education.{index}", school.start_date, school.end_date)
         Education.objects.filter(person=person).delete()
         Education.objects.bulk_create(
             Education(person=person, position=index, **vars(school))
@@ -456,11 +453,44 @@ def _replace_history(
         )
 
 
-def _check_dates(prefix: str, start: Any, end: Any) -> None:
-    if start and end and start > end:
-        raise ValidationFailed(
-            "an end date is before its start", fields={f"{prefix}.end_date": "before the start"}
-        )
+MAX_LONG_TEXT = 20_000  # Why this size: the API's limit on free text (schemas.MAX_TEXT).
+_REQUIRED_HISTORY_TEXT = {"company_name", "institution"}
+_HISTORY_TEXT = {
+    "work_history": ("company_name", "title", "description"),
+    "education": ("institution", "degree", "field_of_study"),
+}
+
+
+def _check_history(
+    work_history: Sequence[WorkInput] | None, education: Sequence[EducationInput] | None
+) -> None:
+    """Every entry's text fits its column and its dates are in order; all problems at once."""
+    entries: list[tuple[str, WorkInput | EducationInput]] = [
+        *((f"work_history.{n}", job) for n, job in enumerate(work_history or ())),
+        *((f"education.{n}", school) for n, school in enumerate(education or ())),
+    ]
+    errors: dict[str, str] = {}
+    for prefix, entry in entries:
+        group = prefix.partition(".")[0]
+        model = WorkExperience if group == "work_history" else Education
+        for name in _HISTORY_TEXT[group]:
+            problem = _history_text_problem(model, name, getattr(entry, name))
+            if problem:
+                errors[f"{prefix}.{name}"] = problem
+        if entry.start_date and entry.end_date and entry.start_date > entry.end_date:
+            errors[f"{prefix}.end_date"] = "before the start"
+    if errors:
+        raise ValidationFailed("some history entries are not valid", fields=errors)
+
+
+def _history_text_problem(model: type[models.Model], name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        return "must be text"
+    if name in _REQUIRED_HISTORY_TEXT and not value.strip():
+        return "required"
+    # Why: PostgreSQL refuses over-long text with a server error; SQLite would store it.
+    limit = getattr(model._meta.get_field(name), "max_length", None) or MAX_LONG_TEXT
+    return f"at most {limit} characters" if len(value) > limit else ""
 
 
 # --- contact points ---------------------------------------------------------------------------
@@ -569,11 +599,43 @@ def do_remove_contact_point(*, actor: User | None, point: ContactPoint) -> None:
 
 
 def _tags_by_name(workspace: Workspace, names: Iterable[str]) -> list[Tag]:
-    wanted = {" ".join(name.split())[:64] for name in names if name and name.strip()}
-    existing = {tag.name: tag for tag in Tag.objects.filter(workspace=workspace, name__in=wanted)}
-    for name in wanted - existing.keys():
-        existing[name] = Tag.objects.create(workspace=workspace, name=name)
-    return list(existing.values())
+    """The workspace's tags for these names, matched regardless of case; missing ones created.
+
+    "Python" finds an existing "python" tag instead of making a second one; a new tag keeps
+    the first spelling asked for.
+    """
+    wanted: dict[str, str] = {}
+    for name in names:
+        cleaned = " ".join((name or "").split())[:64]
+        if cleaned:
+            wanted.setdefault(domain.tag_key(cleaned), cleaned)
+    if not wanted:
+        return []
+    found = _tags_by_key(workspace)
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        _lock_tag_catalogue(workspace)
+        found = _tags_by_key(workspace)
+        for key in missing:
+            if key not in found:
+                found[key] = Tag.objects.create(workspace=workspace, name=wanted[key])
+    return [found[key] for key in wanted]
+
+
+def _tags_by_key(workspace: Workspace) -> dict[str, Tag]:
+    # Why all of them, compared in Python: SQLite's lower() folds ASCII only, and a
+    # workspace's tag catalogue is small (hundreds), so this is one cheap query.
+    return {domain.tag_key(tag.name): tag for tag in Tag.objects.filter(workspace=workspace)}
+
+
+def _lock_tag_catalogue(workspace: Workspace) -> None:
+    """Serialise tag creation per workspace, so "Go" and "go" created at once cannot both win.
+
+    Case-insensitive uniqueness is kept here rather than by a database constraint; locking
+    the workspace row makes the check-then-create atomic on PostgreSQL (SQLite already
+    serialises writers).
+    """
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).exists()
 
 
 def _attach_tags(person: Person, tags: Sequence[Tag]) -> None:
@@ -831,11 +893,11 @@ def _clean_tag_name(name: str) -> str:
 
 
 def _refuse_taken_tag_name(workspace: Workspace, name: str, exclude: Tag | None = None) -> None:
-    taken = Tag.objects.filter(workspace=workspace, name=name)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    if taken.exists():
-        raise Conflict(f"a tag called {name!r} already exists", fields={"name": "taken"})
+    """409 if another tag has this name in any letter case ("Python" vs "python")."""
+    _lock_tag_catalogue(workspace)
+    taken = _tags_by_key(workspace).get(domain.tag_key(name))
+    if taken is not None and (exclude is None or taken.pk != exclude.pk):
+        raise Conflict(f"a tag called {taken.name!r} already exists", fields={"name": "taken"})
 
 
 @transaction.atomic

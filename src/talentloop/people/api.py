@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
@@ -67,41 +67,12 @@ def _workspace(user: User) -> Workspace:
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
     """People you may see, filtered; cursor-paginated (pass `next_cursor` back as `cursor`)."""
     user = current_user(request)
-    people = _filter_people(queries.visible_people(user), filters).prefetch_related("tags")
+    people = queries.filter_people(queries.visible_people(user), **filters.filter_values())
+    people = people.prefetch_related("tags")
     items, next_cursor = paginate(
         people, cursor=filters.cursor, limit=filters.limit, sort=filters.sort, allowed=PERSON_SORTS
     )
     return {"items": items, "next_cursor": next_cursor}
-
-
-def _filter_people(people: QuerySet[Person], filters: PersonFilters) -> QuerySet[Person]:
-    exact = {
-        "owner_id": filters.owner_id,
-        "source_id": filters.source_id,
-        "lifecycle": filters.lifecycle,
-        "seniority": filters.seniority,
-        "country": filters.country.upper() if filters.country else None,
-        "tags__id": filters.tag,
-        "updated_at__gte": filters.updated_since,
-    }
-    people = people.filter(**{name: value for name, value in exact.items() if value is not None})
-    if filters.city:
-        people = people.filter(city__iexact=filters.city.strip())
-    if filters.q and filters.q.strip():
-        people = people.filter(_name_or_email(filters.q.strip()))
-    return people
-
-
-def _name_or_email(text: str) -> Q:
-    """Prefix match on first name, last name or email; "ada lov" matches Ada Lovelace."""
-    first, _, rest = text.partition(" ")
-    if rest.strip():
-        return Q(first_name__istartswith=first, last_name__istartswith=rest.strip())
-    return (
-        Q(first_name__istartswith=text)
-        | Q(last_name__istartswith=text)
-        | Q(primary_email__startswith=text.lower())
-    )
 
 
 @router.post("/people", response={201: PersonOut}, tags=["people"])

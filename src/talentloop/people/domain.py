@@ -149,6 +149,11 @@ def normalize_skill(name: str) -> str:
     return " ".join(name.lower().split())
 
 
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: letter case and spacing do not count."""
+    return " ".join(name.casefold().split())
+
+
 def check_currency(code: str) -> str:
     value = code.strip().upper()
     if value and not _CURRENCY.match(value):
@@ -183,7 +188,7 @@ def check_custom_field_key(key: str) -> str:
 
 def coerce_custom_value(field_type: CustomFieldType, value: object, choices: list[str]) -> object:
     """Turn an incoming value into the stored JSON form of its type, or raise InvalidValue."""
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if field_type is CustomFieldType.NUMBER:
         return _coerce_number(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from talentloop.core.models import WorkspaceScopedModel
 from talentloop.people.domain import (
@@ -156,6 +157,18 @@ class Person(WorkspaceScopedModel):
             models.Index(fields=["workspace", "owner"], name="person_ws_owner"),
             models.Index(fields=["workspace", "external_id"], name="person_ws_external"),
             models.Index(fields=["workspace", "updated_at"], name="person_ws_updated"),
+            # Filters of the query language (talentloop.search): each narrows a segment count.
+            # Why these columns together, and the id: "country + level + engaged lately", the
+            # most common segment, is answered from this index alone (an index-only scan).
+            models.Index(
+                fields=["workspace", "country", "seniority_rank", "last_engaged_at"],
+                include=["id"],
+                name="person_ws_place_level",
+            ),
+            models.Index(fields=["workspace", "seniority_rank"], name="person_ws_seniority"),
+            models.Index(fields=["workspace", "lifecycle"], name="person_ws_lifecycle"),
+            models.Index(fields=["workspace", "created_at"], name="person_ws_created"),
+            models.Index(models.F("workspace"), Lower("city"), name="person_ws_city"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +227,8 @@ class PersonSkill(models.Model):
     years = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
 
     class Meta:
+        # Why (normalized, person): "who has skill X" reads only this index, never the table.
+        indexes = [models.Index(fields=["normalized", "person"], name="personskill_by_name")]
         constraints = [
             models.UniqueConstraint(fields=["person", "normalized"], name="personskill_unique")
         ]
@@ -276,6 +291,8 @@ class Activity(WorkspaceScopedModel):
         indexes = [
             models.Index(fields=["person", "-occurred_at"], name="activity_person_recent"),
             models.Index(fields=["workspace", "-occurred_at"], name="activity_ws_recent"),
+            # Why: "emailed<30d", "replied:yes" in the query language pick one kind of row.
+            models.Index(fields=["workspace", "kind", "occurred_at"], name="activity_ws_kind"),
         ]
 
     def __str__(self) -> str:

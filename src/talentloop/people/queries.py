@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from talentloop.accounts import domain as roles
 from talentloop.accounts.models import User
@@ -32,6 +34,49 @@ def visible_people(user: User) -> QuerySet[Person]:
         person_id=OuterRef("pk"), job__hiring_manager_id=user.pk
     )
     return people.filter(Exists(managed))
+
+
+def filter_people(
+    people: QuerySet[Person],
+    *,
+    q: str | None = None,
+    tag: int | None = None,
+    owner_id: int | None = None,
+    source_id: int | None = None,
+    lifecycle: str | None = None,
+    seniority: str | None = None,
+    country: str | None = None,
+    city: str | None = None,
+    updated_since: dt.datetime | None = None,
+) -> QuerySet[Person]:
+    """Narrow an already-scoped people queryset by the API's list filters."""
+    exact = {
+        "owner_id": owner_id,
+        "source_id": source_id,
+        "lifecycle": lifecycle,
+        "seniority": seniority,
+        "country": country.upper() if country else None,
+        "tags__id": tag,
+        "updated_at__gte": updated_since,
+    }
+    people = people.filter(**{name: value for name, value in exact.items() if value is not None})
+    if city:
+        people = people.filter(city__iexact=city.strip())
+    if q and q.strip():
+        people = people.filter(_name_or_email(q.strip()))
+    return people
+
+
+def _name_or_email(text: str) -> Q:
+    """Prefix match on first name, last name or email; "ada lov" matches Ada Lovelace."""
+    first, _, rest = text.partition(" ")
+    if rest.strip():
+        return Q(first_name__istartswith=first, last_name__istartswith=rest.strip())
+    return (
+        Q(first_name__istartswith=text)
+        | Q(last_name__istartswith=text)
+        | Q(primary_email__startswith=text.lower())
+    )
 
 
 def access_person(user: User, person_id: int) -> Person:

@@ -255,7 +255,7 @@ def _sees_salary(context: dict[str, Any]) -> bool:
     return isinstance(user, User) and sees_salary(user)
 
 
-class PersonFilters(StorableText):
+class PersonExportFilters(StorableText):
     q: str | None = Field(None, max_length=200, description="Prefix of first/last name or email")
     tag: int | None = Field(None, description="Tag id")
     owner_id: int | None = None
@@ -265,6 +265,13 @@ class PersonFilters(StorableText):
     country: str | None = Field(None, max_length=2)
     city: str | None = Field(None, max_length=100)
     updated_since: datetime | None = None
+
+    def filter_values(self) -> dict[str, Any]:
+        """The filters alone, as keywords for people.queries.filter_people."""
+        return self.model_dump(include=set(PersonExportFilters.model_fields))
+
+
+class PersonFilters(PersonExportFilters):
     sort: PersonSort = "-created_at"
     cursor: str | None = Field(None, max_length=500)
     limit: int = Limit

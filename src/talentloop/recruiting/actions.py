@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from talentloop.accounts.models import User, Workspace
 from talentloop.core import clock
-from talentloop.core.errors import Conflict, ValidationFailed
+from talentloop.core.errors import Conflict, NotFound, ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.people.actions import do_log_activity
 from talentloop.people.domain import ActivityKind, Lifecycle
@@ -348,6 +348,16 @@ def do_delete_pool(*, actor: User | None, pool: TalentPool) -> None:
 # --- candidacies ------------------------------------------------------------------------------
 
 
+def _refuse_other_workspace(
+    person: Person, *, job: Job | None, pool: TalentPool | None, source: Source | None
+) -> None:
+    """A 404, like any id from another workspace: existence must not leak across tenants."""
+    others = {"job": job, "pool": pool, "source": source}
+    for name, record in others.items():
+        if record is not None and record.workspace_id != person.workspace_id:
+            raise NotFound(f"{name} not found", fields={f"{name}_id": "not found"})
+
+
 @transaction.atomic
 def do_add_candidacy(
     *,
@@ -362,6 +372,7 @@ def do_add_candidacy(
     """Put a person into a job's pipeline or a pool, at its first stage unless told otherwise."""
     if (job is None) == (pool is None):
         raise ValidationFailed("give exactly one of job or pool", fields={"job_id": "job or pool"})
+    _refuse_other_workspace(person, job=job, pool=pool, source=source)
     pipeline = job.pipeline if job is not None else pool.pipeline  # type: ignore[union-attr]
     stage = stage or pipeline.stages.order_by("position").first()
     if stage is None or stage.pipeline_id != pipeline.pk:

@@ -7,6 +7,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from django.db.models import Model
+
 from talentloop.people.domain import seniority_rank
 from talentloop.people.models import (
     Activity,
@@ -99,17 +101,20 @@ class Batch:
 class Writers:
     """One RowWriter per table; counts what was written over all batches."""
 
-    def __init__(self) -> None:
-        self.people = RowWriter(Person, PERSON_FIELDS)
-        self.contacts = RowWriter(ContactPoint, CONTACT_FIELDS)
-        self.skills = RowWriter(PersonSkill, SKILL_FIELDS)
-        self.work = RowWriter(WorkExperience, WORK_FIELDS)
-        self.education = RowWriter(Education, EDUCATION_FIELDS)
-        self.tags = RowWriter(PersonTag, TAG_FIELDS)
-        self.candidacies = RowWriter(Candidacy, CANDIDACY_FIELDS)
-        self.stage_changes = RowWriter(StageChange, STAGE_CHANGE_FIELDS)
-        self.activities = RowWriter(Activity, ACTIVITY_FIELDS)
-        self.tasks = RowWriter(Task, TASK_FIELDS)
+    def __init__(self, use_copy: bool | None = None) -> None:
+        def writer(model: type[Model], names: tuple[str, ...]) -> RowWriter:
+            return RowWriter(model, names, use_copy=use_copy)
+
+        self.people = writer(Person, PERSON_FIELDS)
+        self.contacts = writer(ContactPoint, CONTACT_FIELDS)
+        self.skills = writer(PersonSkill, SKILL_FIELDS)
+        self.work = writer(WorkExperience, WORK_FIELDS)
+        self.education = writer(Education, EDUCATION_FIELDS)
+        self.tags = writer(PersonTag, TAG_FIELDS)
+        self.candidacies = writer(Candidacy, CANDIDACY_FIELDS)
+        self.stage_changes = writer(StageChange, STAGE_CHANGE_FIELDS)
+        self.activities = writer(Activity, ACTIVITY_FIELDS)
+        self.tasks = writer(Task, TASK_FIELDS)
 
     def write(self, batch: Batch) -> None:
         for table in fields(Batch):

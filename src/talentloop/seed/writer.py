@@ -1,9 +1,15 @@
-"""Fast multi-row inserts for the seeder: executemany with values prepared once per column.
+"""Fast bulk inserts for the seeder: COPY on PostgreSQL, executemany on SQLite.
 
 Why not Model.objects.bulk_create: building a model instance per row costs more than the
 insert itself; at a million people (≈15 rows each) that is the difference between minutes
 and an hour. Column names, tables and value conversions still come from the models, so the
 rows written here are the rows the ORM would write.
+
+Why COPY on PostgreSQL: an INSERT per row, even pipelined, costs a parse, a plan and a
+round of the protocol; COPY streams the rows in one statement and the server parses them
+while Python builds the next ones (about ten times faster). Ids: rows either carry ids taken
+from the table's own sequence (allocate_ids) or leave the id column out so its default draws
+them, so the sequences stay ahead of every id written and nothing needs resetting afterwards.
 """
 
 from __future__ import annotations
@@ -21,14 +27,24 @@ Convert = Callable[[Any], Any]
 
 
 class RowWriter:
-    """INSERT rows of one model given as tuples in the order of `field_names`."""
+    """Write rows of one model given as tuples in the order of `field_names`.
 
-    def __init__(self, model: type[models.Model], field_names: Sequence[str]) -> None:
+    `use_copy` None means COPY where the database has it (PostgreSQL); False forces the
+    INSERT path everywhere (tests compare the two).
+    """
+
+    def __init__(
+        self, model: type[models.Model], field_names: Sequence[str], use_copy: bool | None = None
+    ) -> None:
         fields = [model._meta.get_field(name) for name in field_names]
         quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
         columns = ", ".join(quote(str(field.column)) for field in fields)  # type: ignore[union-attr]
         marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+        copy_possible = connection.vendor == "postgresql"
+        self.use_copy = copy_possible if use_copy is None else use_copy and copy_possible
         self.converters = [
             (index, convert)
             for index, field in enumerate(fields)
@@ -42,7 +58,14 @@ class RowWriter:
         if self.converters:
             rows = [self._convert(row) for row in rows]
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+            if self.use_copy:
+                # The raw psycopg cursor: Django's wrapper has no COPY of its own.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    write_row = copy.write_row
+                    for row in rows:
+                        write_row(row)
+            else:
+                cursor.executemany(self.sql, rows)
         self.count += len(rows)
 
     def _convert(self, row: Row) -> Row:

@@ -7,7 +7,17 @@ from django.http import HttpRequest
 
 from talentloop.accounts import domain as roles
 
-_SECTIONS = {"people", "jobs", "pools", "tasks", "settings"}
+_SECTIONS = {
+    "people",
+    "jobs",
+    "pools",
+    "tasks",
+    "settings",
+    "segments",
+    "lists",
+    "outbox",
+    "sequences",
+}
 
 
 def talentloop(request: HttpRequest) -> dict[str, object]:

@@ -43,4 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:task_id>/snooze/", tasks.snooze, name="task_snooze"),
     path("tasks/<int:task_id>/reassign/", tasks.reassign, name="task_reassign"),
     path("", include("talentloop.ui.urls_jobs")),
+    path("", include("talentloop.ui.urls_search")),
+    path("", include("talentloop.ui.urls_outreach")),
+    path("", include("talentloop.ui.urls_sequences")),
 ]

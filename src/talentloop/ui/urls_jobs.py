@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from talentloop.ui.views import jobs, pools
+from talentloop.ui.views import jobs, pools, settings_people, settings_pipelines
 from talentloop.ui.views import settings_pages as settings
 
 _CANDIDACY = "jobs/<int:job_id>/candidacies/<int:candidacy_id>/"
@@ -40,29 +40,31 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "settings/users/<int:user_id>/role/", settings.settings_user_role, name="settings_user_role"
     ),
-    path("settings/pipelines/", settings.settings_pipelines, name="settings_pipelines"),
+    path("settings/pipelines/", settings_pipelines.settings_pipelines, name="settings_pipelines"),
     path(
         "settings/pipelines/<int:pipeline_id>/",
-        settings.settings_pipeline,
+        settings_pipelines.settings_pipeline,
         name="settings_pipeline",
     ),
     path(
         "settings/pipelines/<int:pipeline_id>/delete/",
-        settings.settings_pipeline_delete,
+        settings_pipelines.settings_pipeline_delete,
         name="settings_pipeline_delete",
     ),
-    path("settings/reasons/", settings.settings_reasons, name="settings_reasons"),
-    path("settings/tags/", settings.settings_tags, name="settings_tags"),
-    path("settings/tags/<int:tag_id>/", settings.settings_tag, name="settings_tag"),
-    path("settings/sources/", settings.settings_sources, name="settings_sources"),
-    path("settings/sources/<int:source_id>/", settings.settings_source, name="settings_source"),
+    path("settings/reasons/", settings_pipelines.settings_reasons, name="settings_reasons"),
+    path("settings/tags/", settings_people.settings_tags, name="settings_tags"),
+    path("settings/tags/<int:tag_id>/", settings_people.settings_tag, name="settings_tag"),
+    path("settings/sources/", settings_people.settings_sources, name="settings_sources"),
+    path(
+        "settings/sources/<int:source_id>/", settings_people.settings_source, name="settings_source"
+    ),
     path(
         "settings/sources/<int:source_id>/costs/",
-        settings.settings_source_cost,
+        settings_people.settings_source_cost,
         name="settings_source_cost",
     ),
-    path("settings/fields/", settings.settings_fields, name="settings_fields"),
-    path("settings/fields/<int:field_id>/", settings.settings_field, name="settings_field"),
+    path("settings/fields/", settings_people.settings_fields, name="settings_fields"),
+    path("settings/fields/<int:field_id>/", settings_people.settings_field, name="settings_field"),
     path("settings/tokens/", settings.settings_tokens, name="settings_tokens"),
     path(
         "settings/tokens/<int:token_id>/revoke/",

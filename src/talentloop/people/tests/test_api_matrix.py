@@ -66,6 +66,7 @@ def _pdf():
 CASES = [
     ("list people", "get", "/people", None, "200 200 200 200 200 200"),
     ("get person", "get", "/people/{person}", None, "200 200 200 200 200 404"),
+    ("export people", "get", "/people/export", None, "200 200 403 403 403 200"),
     ("create person", "post", "/people", {"first_name": "Ada"}, "201 201 201 403 403 201"),
     ("update person", "patch", "/people/{person}", {"city": "Oslo"}, "200 200 200 403 403 404"),
     ("delete person", "delete", "/people/{person}", None, "204 204 204 403 403 404"),

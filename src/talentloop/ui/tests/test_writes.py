@@ -13,6 +13,7 @@ from talentloop.accounts.domain import Role
 from talentloop.conftest import Personas
 from talentloop.people.models import Activity, Attachment, Person
 from talentloop.recruiting.models import Candidacy
+from talentloop.search import fulltext
 from talentloop.testing.factories import PersonFactory, TalentPoolFactory
 from talentloop.ui.tests.conftest import Scene, client_for
 
@@ -301,10 +302,11 @@ def test_export_is_refused_to_roles_without_export_rights(
 def test_search_and_filters_narrow_the_list(personas: Personas, scene: Scene) -> None:
     # given
     client = client_for(personas.recruiter)
+    fulltext.rebuild_index(personas.workspace.pk)  # factories skip the index upkeep of actions
 
     # when
     by_name = client.get(
-        "/people/?q=lovel", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="people-results"
+        "/people/?q=lovelace", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="people-results"
     )
     by_stage = client.get(f"/people/?stage={Candidacy.objects.get().stage_id}")
 

@@ -93,10 +93,12 @@ def _stage_options(stages: list[Stage], current: Stage) -> SafeString:
 def board_columns(candidacies: QuerySet[Candidacy], stages: list[Stage]) -> list[Column]:
     """One column per stage: its first cards (oldest arrival first) and its full count.
 
-    Two queries whatever the number of cards: a window function keeps the first
-    CARDS_PER_COLUMN of each stage, and one grouped count gives every column's total.
+    Three queries whatever the number of cards: a window function picks the ids of the
+    first CARDS_PER_COLUMN of each stage, one query loads those cards with their people, and
+    one grouped count gives every column's total. Why not the window over the person join:
+    that join would read every candidate's person row (thousands on a big job) to keep 200.
     """
-    ranked = (
+    first_ids = (
         candidacies.annotate(
             rank=Window(
                 RowNumber(),
@@ -105,6 +107,10 @@ def board_columns(candidacies: QuerySet[Candidacy], stages: list[Stage]) -> list
             )
         )
         .filter(rank__lte=CARDS_PER_COLUMN)
+        .values_list("id", flat=True)
+    )
+    ranked = (
+        Candidacy.objects.filter(pk__in=list(first_ids))
         .select_related("person")
         .order_by("stage_entered_at", "id")
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,12 +17,14 @@ from talentloop.accounts.permissions import require_export, require_write
 from talentloop.core.errors import Conflict, ValidationFailed
 from talentloop.people import actions as people_actions
 from talentloop.people import queries as people_queries
-from talentloop.people.domain import Seniority
 from talentloop.people.models import Person
 from talentloop.recruiting import actions as recruiting_actions
 from talentloop.recruiting import queries as recruiting_queries
+from talentloop.search.domain import QueryError
+from talentloop.ui import people_query as people_query_mod
 from talentloop.ui import queries
-from talentloop.ui.pagination import paginate
+from talentloop.ui.pagination import Page, paginate
+from talentloop.ui.views import search as search_views
 from talentloop.ui.views.common import (
     AppRequest,
     login_required,
@@ -42,82 +46,77 @@ SORTABLE = {
 @login_required
 @require_http_methods(["GET"])
 def people_list(request: AppRequest) -> HttpResponse:
-    spec = queries.PeopleFilter.from_query(request.GET)
-    people = queries.people_page_rows(queries.filter_people(request.user, spec))
-    page = paginate(people, queries.SORTS[spec.sort], request.GET, size=PAGE_SIZE)
-    context = {
+    """The list: the query box and builder, facets (loaded apart), ranked or sorted rows."""
+    people_query = people_query_mod.read_query(request.user, request.GET)
+    sort = _sort_of(request.GET, people_query)
+    page = _page(request, people_query, sort)
+    sync = request.GET.get("sync", "")
+    context: dict[str, Any] = {
         "page": page,
-        "spec": spec,
-        "chips": _chips(request, spec),
-        "sort_links": _sort_links(request.GET, spec.sort),
-        "query": request.GET.urlencode(),
+        "pq": people_query,
+        "sort": sort,
+        "chosen_sort": request.GET.get("sort", "") if request.GET.get("sort") == sort else "",
+        "sort_links": _sort_links(request.GET, sort),
+        "query": _plain_query(request.GET),
+        "sync_builder": sync in {"text", "all"} and people_query.is_valid,
+        "sync_text": sync == "all",
     }
+    if context["sync_builder"] or not request.htmx:
+        context["builder"] = search_views.builder_context(request.user, people_query)
     if request.htmx and request.htmx.target == "people-results":
-        return respond(request, "ui/people/_results.html", context)
+        response = respond(request, "ui/people/_results_response.html", context)
+        query = context["query"]
+        response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        # Why after-settle: the facet panel reads the query box, which this answer may update.
+        response["HX-Trigger-After-Settle"] = json.dumps({"qb-facets": True})
+        return response
     context["options"] = queries.filter_options(request.user)
-    context["seniorities"] = list(Seniority)
-    context["engaged_choices"] = queries.ENGAGED_CHOICES
     if roles.can_write(request.user.role_enum):
         context["jobs"] = recruiting_queries.visible_jobs(request.user).filter(status="open")
         context["pools"] = recruiting_queries.visible_pools(request.user)
     return respond(request, "ui/people/list.html", context)
 
 
-def _chips(request: AppRequest, spec: queries.PeopleFilter) -> list[dict[str, str]]:
-    """One removable chip per active filter value; its link is the list without it."""
-    labels = _chip_labels(request, spec)
-    chips = []
-    for param, value, label in labels:
-        remaining = request.GET.copy()
-        for key in ("after", "before"):
-            remaining.pop(key, None)
-        kept = [v for v in remaining.getlist(param) if v != value]
-        remaining.setlist(param, kept)
-        chips.append({"label": label, "remove": remaining.urlencode()})
-    return chips
+def _sort_of(params: QueryDict, people_query: people_query_mod.PeopleQuery) -> str:
+    chosen = params.get("sort", "")
+    if chosen == "relevance" and people_query.terms:
+        return chosen
+    if chosen in queries.SORTS:
+        return chosen
+    return "relevance" if people_query.terms else "recent"
 
 
-def _chip_labels(request: AppRequest, spec: queries.PeopleFilter) -> list[tuple[str, str, str]]:
-    user = request.user
-    labels: list[tuple[str, str, str]] = []
-    if spec.q:
-        labels.append(("q", request.GET.get("q", ""), f"“{spec.q}”"))
-    if spec.skills:
-        labels.append(
-            ("skills", request.GET.get("skills", ""), "Skills: " + ", ".join(spec.skills))
+def _page(
+    request: AppRequest, people_query: people_query_mod.PeopleQuery, sort: str
+) -> Page[Person]:
+    empty: Page[Person] = Page(
+        [], has_next=False, has_previous=False, next_query="", previous_query=""
+    )
+    if not people_query.is_valid:
+        return empty
+    try:
+        people = people_query_mod.matching(request.user, people_query)
+    except QueryError as error:  # parsed, but refused for this role (e.g. salary)
+        people_query.error = error
+        return empty
+    if sort == "relevance":
+        return people_query_mod.relevance_page(
+            request.user, people, people_query.terms, request.GET, size=PAGE_SIZE
         )
-    if spec.location:
-        labels.append(("location", request.GET.get("location", ""), f"Location: {spec.location}"))
-    labels += [("seniority", v, f"Seniority: {Seniority(v).label}") for v in spec.seniority]
-    names = {t.pk: t.name for t in people_queries.tags(user).filter(pk__in=spec.tags)}
-    labels += [("tag", str(i), f"Tag: {names[i]}") for i in spec.tags if i in names]
-    sources = {s.pk: s.name for s in people_queries.sources(user).filter(pk__in=spec.source)}
-    labels += [("source", str(i), f"Source: {sources[i]}") for i in spec.source if i in sources]
-    if spec.owner:
-        labels.append(("owner", spec.owner, "Owner: " + _owner_label(request, spec.owner)))
-    stage_names = _stage_names(request, spec.stage)
-    labels += [
-        ("stage", str(i), f"Stage: {stage_names[i]}") for i in spec.stage if i in stage_names
-    ]
-    if spec.engaged:
-        labels.append(
-            ("engaged", spec.engaged, "Engaged: " + dict(queries.ENGAGED_CHOICES)[spec.engaged])
-        )
-    return labels
+    page = paginate(
+        queries.people_page_rows(people), queries.SORTS[sort], request.GET, size=PAGE_SIZE
+    )
+    people_query_mod.snippets_for(request.user, page, people_query.terms)
+    return page
 
 
-def _owner_label(request: AppRequest, owner: str) -> str:
-    if owner in {"me", "none"}:
-        return {"me": "me", "none": "nobody"}[owner]
-    teammate = people_queries.teammates(request.user).filter(pk=int(owner)).first()
-    return teammate.display_name if teammate else "unknown"
-
-
-def _stage_names(request: AppRequest, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    stages = queries.job_stages(request.user).filter(pk__in=ids)
-    return {stage.pk: f"{stage.pipeline.name} \u203a {stage.name}" for stage in stages}
+def _plain_query(params: QueryDict) -> str:
+    """The current URL's parameters without the one-off ones (htmx sync flags)."""
+    copy = params.copy()
+    copy.pop("sync", None)
+    for key in [key for key, value in copy.items() if not value]:
+        copy.pop(key)
+    return copy.urlencode()
 
 
 def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
@@ -125,13 +124,18 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
     links = {}
     for column, (first, second) in SORTABLE.items():
         query = params.copy()
-        for key in ("after", "before"):
+        for key in ("after", "before", "page", "sync"):
             query.pop(key, None)
         query["sort"] = second if current == first else first
         state = ""
         if current in (first, second):
             state = "descending" if current.startswith("-") or current == "recent" else "ascending"
         links[column] = {"query": query.urlencode(), "state": state}
+    relevance = params.copy()
+    for key in ("after", "before", "page", "sync"):
+        relevance.pop(key, None)
+    relevance["sort"] = "relevance"
+    links["relevance"] = {"query": relevance.urlencode(), "state": ""}
     return links
 
 
@@ -155,8 +159,6 @@ def people_bulk(request: AppRequest) -> HttpResponse:
 
 
 def _merge_trigger(existing: str | None, event: str) -> str:
-    import json
-
     triggers: dict[str, Any] = json.loads(existing) if existing else {}
     triggers[event] = True
     return json.dumps(triggers)
@@ -288,10 +290,18 @@ def people_export(request: AppRequest) -> HttpResponse | StreamingHttpResponse:
     if request.method == "POST":
         people = visible.filter(pk__in=_selected_ids_or_422(request))
     else:
-        people = queries.filter_people(request.user, queries.PeopleFilter.from_query(request.GET))
+        people_query = people_query_mod.read_query(request.user, request.GET)
+        if people_query.error is not None:
+            raise people_query.error
+        people = people_query_mod.matching(request.user, people_query)
+    return csv_response(people, "people.csv")
+
+
+def csv_response(people: QuerySet[Person], filename: str) -> StreamingHttpResponse:
+    """Stream these people as CSV (the caller has checked the viewer may export)."""
     rows = people.select_related("owner", "source").order_by("id").iterator(chunk_size=2000)
     response = StreamingHttpResponse(_csv_rows(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
+from talentloop.accounts import domain as roles
 from talentloop.accounts.permissions import require_write
 from talentloop.core import clock
 from talentloop.core.errors import ValidationFailed
 from talentloop.people import queries as people_queries
 from talentloop.people import task_actions
 from talentloop.people.models import Task
+from talentloop.ui.fragments import render_fragment
 from talentloop.ui.views.common import AppRequest, login_required, respond, toast
 
 SNOOZE_CHOICES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "1w": timedelta(weeks=1)}
@@ -24,14 +30,51 @@ TABS = [("open", "Open"), ("snoozed", "Snoozed"), ("done", "Done")]
 def inbox(request: AppRequest) -> HttpResponse:
     tab = request.GET.get("tab", "open")
     tab = tab if tab in dict(TABS) else "open"
-    context = {
-        "tab": tab,
-        "tabs": TABS,
-        "tasks": _tasks(request, tab),
-        "teammates": list(people_queries.teammates(request.user)),
-        "now": clock.now(),
-    }
+    tasks = _tasks(request, tab)
+    context = {"tab": tab, "tabs": TABS, "tasks": tasks, "task_rows": task_rows(request, tasks)}
     return respond(request, "ui/tasks/inbox.html", context)
+
+
+def task_rows(request: AppRequest, tasks: list[Task]) -> SafeString:
+    """The <li> rows of these tasks, by the fast fragment engine (an inbox holds up to 200)."""
+    now = clock.now()
+    options = _assignee_options(request, tasks)
+    for task in tasks:
+        task.assignee_options = options[task.assignee_id]  # type: ignore[attr-defined]
+        task.labels = {  # type: ignore[attr-defined]
+            "due": _when(task.due_at),
+            "snoozed": _when(task.snoozed_until),
+            "completed": _when(task.completed_at),
+        }
+    context = {
+        "tasks": tasks,
+        "now": now,
+        "can_write": roles.can_write(request.user.role_enum),
+        "people_url": reverse("people"),
+        "tasks_url": reverse("tasks"),
+    }
+    return render_fragment("ui/tasks/_rows.jinja", context)
+
+
+def _when(moment: datetime | None) -> str:
+    """As the `date:"M j, H:i"` filter shows it: in the active time zone, localised."""
+    return formats.date_format(timezone.localtime(moment), "M j, H:i") if moment else ""
+
+
+def _assignee_options(request: AppRequest, tasks: list[Task]) -> dict[int, SafeString]:
+    """The "Reassign to" <option>s, rendered once per assignee, not once per row."""
+    teammates = list(people_queries.teammates(request.user))
+    return {
+        assignee_id: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (mate.pk, " selected" if mate.pk == assignee_id else "", mate.display_name)
+                for mate in teammates
+            ),
+        )
+        for assignee_id in {task.assignee_id for task in tasks}
+    }
 
 
 def _tasks(request: AppRequest, tab: str) -> list[Task]:
@@ -48,12 +91,7 @@ def _tasks(request: AppRequest, tab: str) -> list[Task]:
 
 
 def _task_row(request: AppRequest, task: Task) -> HttpResponse:
-    context = {
-        "task": task,
-        "teammates": list(people_queries.teammates(request.user)),
-        "now": clock.now(),
-    }
-    return respond(request, "ui/tasks/_row.html", context)
+    return respond(request, "ui/tasks/_row.html", {"task_rows": task_rows(request, [task])})
 
 
 def _gone(request: AppRequest) -> HttpResponse:

@@ -154,25 +154,26 @@ def test_search_and_filter_people(page: Any, live_server: Any, personas: Persona
     screenshot(page, "people-list")
 
     # when: typing filters the list live (debounced htmx request)
-    page.get_by_label("Search people").fill("hop")
-    page.wait_for_url("**/people/?*q=hop*")
+    page.get_by_label("Search people").fill("hopper")
+    page.wait_for_url("**/people/?*q=hopper*")
 
     # then
     rows = page.locator("#people-results tbody tr")
     assert rows.count() == 1
     assert "Grace Hopper" in rows.first.inner_text()
 
-    # when: a tag filter chip on top of an emptied search
+    # when: a tag from the facet sidebar on top of an emptied search
     page.get_by_label("Search people").fill("")
-    page.wait_for_url("**/people/?*q=&*")
-    page.get_by_text("Tags ▾").click()
-    page.get_by_label("silver medallist").check()
-    page.wait_for_url("**tag=*")
+    page.wait_for_function("document.querySelectorAll('#people-results tbody tr').length === 8")
+    page.get_by_role("link", name="Tags: silver medallist (2)").click()
+    page.wait_for_url("**q=tag*")
 
-    # then
-    assert page.locator("#people-results tbody tr").count() == 2
-    page.keyboard.press("Escape")
-    assert page.get_by_role("link", name="Remove filter Tag: silver medallist").is_visible()
+    # then: the tag became a clause, shown as a removable chip
+    page.wait_for_function("document.querySelectorAll('#people-results tbody tr').length === 2")
+    assert page.get_by_label("Search people").input_value() == 'tag:"silver medallist"'
+    chip = page.locator("[data-qb-chip]")
+    assert chip.locator(".qb-value").input_value() == "silver medallist"
+    assert chip.get_by_role("button", name="Remove filter").is_visible()
     screenshot(page, "people-filtered")
 
 

@@ -1,0 +1,270 @@
+"""Production mode: PostgreSQL search documents (weighted tsvector, typo keys, pg_trgm).
+
+One row per person in `search_document`: names/e-mails weigh A, headline/title/company/skills B,
+summary/work history/education C, notes and resume text D. The source text is not stored; a
+snippet is cut from it again for the few people on a page.
+"""
+
+# S608: these modules join constant SQL fragments, table names and %s placeholders only;
+# every value (ids, MATCH expressions, query words) is bound as a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from talentloop.search import fulltext_terms as terms
+
+NOTE_KINDS = "('note', 'call', 'meeting', 'email')"
+NOTES_MAX_CHARS = 100_000
+TEXT_CONFIG = "english"
+HEADLINE_OPTIONS = (
+    f'StartSel="{terms.MARK_START}", StopSel="{terms.MARK_END}", MaxWords=24, MinWords=8,'
+    ' MaxFragments=2, FragmentDelimiter=" … "'
+)
+# Why a floor and not the default 0.6: a typed name with two typos ("jonh smtih") shares few
+# trigrams with the stored words; the typo keys find those, trigrams find partial and e-mail input.
+WORD_SIMILARITY_FLOOR = "0.45"
+
+_TEXT = f"""
+  btrim(p.first_name || ' ' || p.last_name) AS names,
+  coalesce(nullif({{emails}}, ''), p.primary_email) AS emails,
+  concat_ws(' ', nullif(p.headline, ''), nullif(p.current_title, ''),
+            nullif(p.current_company_name, ''), {{skills}}) AS headline,
+  concat_ws(' ', nullif(p.summary, ''), {{work}}, {{education}}) AS work,
+  left(coalesce({{notes}}, ''), {NOTES_MAX_CHARS}) AS notes,
+  coalesce({{extra}}, '') AS resume
+"""
+
+# For a handful of people: correlated look-ups by person id.
+DOCUMENT_SELECT = (
+    "SELECT p.id AS person_id, p.workspace_id AS workspace_id,"
+    + _TEXT.format(
+        emails="(SELECT string_agg(c.value, ' ') FROM people_contactpoint c"
+        " WHERE c.person_id = p.id AND c.kind = 'email')",
+        skills="(SELECT string_agg(s.name, ', ') FROM people_personskill s"
+        " WHERE s.person_id = p.id)",
+        work="(SELECT string_agg(concat_ws(' ', w.title, w.company_name, w.description), ' · ')"
+        " FROM people_workexperience w WHERE w.person_id = p.id)",
+        education="(SELECT string_agg(concat_ws(' ', e.institution, e.degree, e.field_of_study),"
+        " ' · ') FROM people_education e WHERE e.person_id = p.id)",
+        notes="(SELECT string_agg(concat_ws(' ', a.subject, a.body), ' · '"
+        " ORDER BY a.occurred_at DESC) FROM people_activity a"
+        f" WHERE a.person_id = p.id AND a.kind IN {NOTE_KINDS})",
+        extra="(SELECT string_agg(x.body, ' · ') FROM search_extra_text x"
+        " WHERE x.person_id = p.id)",
+    )
+    + " FROM people_person p"
+)
+
+# For everyone: each child table aggregated once and hash-joined (far faster than 1M look-ups).
+BULK_DOCUMENT_SELECT = (
+    "SELECT p.id AS person_id, p.workspace_id AS workspace_id,"
+    + _TEXT.format(
+        emails="ce.agg",
+        skills="sk.agg",
+        work="wx.agg",
+        education="ed.agg",
+        notes="nt.agg",
+        extra="xt.agg",
+    )
+    + """ FROM people_person p
+  LEFT JOIN (SELECT person_id, string_agg(value, ' ') AS agg FROM people_contactpoint
+              WHERE kind = 'email' GROUP BY person_id) ce ON ce.person_id = p.id
+  LEFT JOIN (SELECT person_id, string_agg(name, ', ') AS agg FROM people_personskill
+              GROUP BY person_id) sk ON sk.person_id = p.id
+  LEFT JOIN (SELECT person_id, string_agg(concat_ws(' ', title, company_name, description),
+              ' · ') AS agg FROM people_workexperience GROUP BY person_id) wx
+         ON wx.person_id = p.id
+  LEFT JOIN (SELECT person_id, string_agg(concat_ws(' ', institution, degree, field_of_study),
+              ' · ') AS agg FROM people_education GROUP BY person_id) ed ON ed.person_id = p.id
+  LEFT JOIN (SELECT person_id, string_agg(concat_ws(' ', subject, body), ' · '
+              ORDER BY occurred_at DESC) AS agg FROM people_activity
+              WHERE kind IN """
+    + NOTE_KINDS
+    + """ GROUP BY person_id) nt ON nt.person_id = p.id
+  LEFT JOIN (SELECT person_id, string_agg(body, ' · ') AS agg FROM search_extra_text
+              GROUP BY person_id) xt ON xt.person_id = p.id"""
+)
+
+_COLUMNS = "person_id, workspace_id, names, emails, lookup, name_keys, document"
+_VALUES = f"""
+SELECT s.person_id, s.workspace_id, s.names, s.emails,
+  btrim(talentloop_search_words(s.names || ' ' || s.emails)),
+  talentloop_name_keys(s.names || ' ' || regexp_replace(s.emails, '@[^ ]*', '', 'g')),
+  setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.names || ' ' || s.emails)), 'A')
+  || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.headline)), 'B')
+  || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.work)), 'C')
+  || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.notes || ' ' || s.resume)),
+               'D')
+"""
+_INDEXES = {
+    "search_document_fts": "USING gin (document)",
+    "search_document_keys": "USING gin (name_keys)",
+    "search_document_trgm": "USING gin (lookup gin_trgm_ops)",
+}
+
+
+def reindex(person_ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_document WHERE person_id = ANY(%s)", [person_ids])
+        cursor.execute(
+            f"INSERT INTO search_document ({_COLUMNS}) {_VALUES}"
+            f" FROM ({DOCUMENT_SELECT} WHERE p.id = ANY(%s)) s",
+            [person_ids],
+        )
+
+
+def rebuild(workspace_id: int | None) -> int:
+    if workspace_id is None:
+        return _rebuild_everything()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE workspace_id = %s), count(*) FROM people_person",
+            [workspace_id],
+        )
+        ours, everyone = cursor.fetchone()
+    # Why: building the GIN indexes once over fresh rows is many times faster than growing
+    # them row by row, so a workspace holding most people rebuilds everything instead.
+    if ours * 2 > everyone:
+        _rebuild_everything()
+        return int(ours)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_document WHERE workspace_id = %s", [workspace_id])
+        cursor.execute(
+            f"INSERT INTO search_document ({_COLUMNS}) {_VALUES}"
+            f" FROM ({BULK_DOCUMENT_SELECT} WHERE p.workspace_id = %s) s",
+            [workspace_id],
+        )
+        return int(cursor.rowcount)
+
+
+def _rebuild_everything() -> int:
+    """Fill a fresh table, index it once, then swap it in: readers never wait on the build."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("DROP TABLE IF EXISTS search_document_next")
+        cursor.execute(
+            "CREATE TABLE search_document_next (LIKE search_document INCLUDING ALL"
+            " EXCLUDING INDEXES)"
+        )
+        cursor.execute("ALTER TABLE search_document_next ADD PRIMARY KEY (person_id)")
+        cursor.execute(
+            f"INSERT INTO search_document_next ({_COLUMNS}) {_VALUES}"
+            f" FROM ({BULK_DOCUMENT_SELECT}) s"
+        )
+        count = int(cursor.rowcount)
+        for name, definition in _INDEXES.items():
+            cursor.execute(f"CREATE INDEX {name}_next ON search_document_next {definition}")
+        cursor.execute("DROP TABLE search_document")
+        cursor.execute("ALTER TABLE search_document_next RENAME TO search_document")
+        cursor.execute("ALTER INDEX search_document_next_pkey RENAME TO search_document_pkey")
+        for name in _INDEXES:
+            cursor.execute(f"ALTER INDEX {name}_next RENAME TO {name}")
+        cursor.execute(
+            "DELETE FROM search_extra_text x WHERE NOT EXISTS"
+            " (SELECT 1 FROM people_person p WHERE p.id = x.person_id)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    return count
+
+
+def _tsquery(phrase: bool) -> str:
+    function = "phraseto_tsquery" if phrase else "plainto_tsquery"
+    return f"{function}('{TEXT_CONFIG}', %s)"
+
+
+# Any of the words: ranks and highlights people matched by only part of a query (OR, filters).
+_ANY_WORD_TSQUERY = f"replace(plainto_tsquery('{TEXT_CONFIG}', %s)::text, ' & ', ' | ')::tsquery"
+
+
+def match_sql(workspace_id: int, words: str, phrase: bool) -> tuple[str, list[Any]]:
+    return (
+        "SELECT person_id FROM search_document WHERE workspace_id = %s"
+        f" AND document @@ {_tsquery(phrase)}",
+        [workspace_id, words],
+    )
+
+
+def ranked_ids(
+    workspace_id: int,
+    words: str,
+    base_sql: str,
+    base_params: Sequence[Any],
+    limit: int,
+    offset: int,
+) -> list[tuple[int, float]]:
+    """The people of the base query ordered by relevance (people matching nothing rank 0)."""
+    sql = (
+        "SELECT base.id, coalesce(ts_rank_cd(d.document, q.query), 0) AS rank"
+        f" FROM ({base_sql}) AS base CROSS JOIN (SELECT {_ANY_WORD_TSQUERY} AS query) q"
+        # Why no @@ here: the base rows are already filtered, so a look-up by id is cheaper
+        # than matching the whole index again; ts_rank_cd gives 0 where nothing matches.
+        " LEFT JOIN search_document d ON d.person_id = base.id AND d.workspace_id = %s"
+        " ORDER BY rank DESC, base.id DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*base_params, words, workspace_id, limit, offset])
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+
+
+def snippets(workspace_id: int, words: str, person_ids: list[int]) -> dict[int, tuple[float, str]]:
+    sql = (
+        "SELECT s.person_id, ts_rank_cd(d.document, q.query), ts_headline('" + TEXT_CONFIG + "',"
+        " translate(concat_ws(' · ', nullif(s.names, ''), nullif(s.emails, ''),"
+        " nullif(s.headline, ''), nullif(s.work, ''), nullif(s.notes, ''),"
+        " nullif(s.resume, '')), %s, %s), q.query, %s)"
+        f" FROM ({DOCUMENT_SELECT} WHERE p.id = ANY(%s) AND p.workspace_id = %s) s"
+        f" CROSS JOIN (SELECT {_ANY_WORD_TSQUERY} AS query) q"
+        " JOIN search_document d ON d.person_id = s.person_id WHERE d.document @@ q.query"
+    )
+    with connection.cursor() as cursor:
+        stand_ins = terms.TAG_STAND_INS
+        params = ["".join(stand_ins), "".join(stand_ins.values()), HEADLINE_OPTIONS]
+        cursor.execute(sql, [*params, person_ids, workspace_id, words])
+        return {
+            int(row[0]): (float(row[1]), terms.safe_snippet(str(row[2] or "")))
+            for row in cursor.fetchall()
+        }
+
+
+def key_matches(workspace_id: int, expression: str, cap: int) -> list[int]:
+    """People whose typo keys satisfy a `simple` tsquery (fulltext_terms.keys_tsquery)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id FROM search_document WHERE workspace_id = %s"
+            " AND name_keys @@ to_tsquery('simple', %s) LIMIT %s",
+            [workspace_id, expression, cap],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def trigram_matches(workspace_id: int, text: str, cap: int) -> list[int]:
+    """People whose names/e-mails hold the text's trigrams best (pg_trgm), best first."""
+    lookup = " ".join(terms.query_terms(text))
+    if len(lookup) < 3:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [WORD_SIMILARITY_FLOOR],
+        )
+        cursor.execute(
+            "SELECT person_id FROM search_document WHERE workspace_id = %s"
+            " AND %s <%% lookup ORDER BY word_similarity(%s, lookup) DESC LIMIT %s",
+            [workspace_id, lookup, lookup, cap],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def names_of(person_ids: list[int]) -> list[tuple[int, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id, names, emails FROM search_document WHERE person_id = ANY(%s)",
+            [person_ids],
+        )
+        return [(int(row[0]), str(row[1]), str(row[2])) for row in cursor.fetchall()]

@@ -1,0 +1,111 @@
+"""Pure text handling for full-text search: query terms, FTS5 expressions, name keys, snippets.
+
+No database here. Every string that reaches a MATCH expression or a tsquery is built from the
+word characters of the user's text only, and is always passed to the database as a parameter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Letters and digits only: the same split the database tokenizers make (FTS5 unicode61, and the
+# PostgreSQL documents, which are built from text with every other character turned into space).
+_WORD = re.compile(r"[^\W_]+")
+MAX_TERMS = 32
+MAX_TERM_LENGTH = 64
+# Highlight markers: private-use characters that cannot occur in stored text, so the snippet
+# can be escaped in full and the markers turned into <mark> afterwards.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+# PostgreSQL's ts_headline drops anything that looks like a tag or an entity, so those three
+# characters travel through it as private-use stand-ins and come back escaped.
+TAG_STAND_INS = {"<": "\ue002", ">": "\ue003", "&": "\ue004"}
+
+
+def query_terms(text: str) -> list[str]:
+    """The lower-cased, accent-folded words of a user's text, capped in number and length."""
+    words = _WORD.findall(fold(text))
+    return [word[:MAX_TERM_LENGTH] for word in words][:MAX_TERMS]
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics ("Zoë" -> "zoe"), as the FTS5 tokenizer does."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def fts5_expression(terms: list[str], *, phrase: bool = False, prefix_last: bool = False) -> str:
+    """An FTS5 MATCH expression: every term quoted; all terms required, or one phrase."""
+    quoted = [_fts5_quote(term) for term in terms]
+    if not quoted:
+        return ""
+    if phrase:
+        return _fts5_quote(" ".join(terms))
+    if prefix_last:
+        quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+def _fts5_quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def tsquery_words(terms: list[str]) -> str:
+    """Terms joined by spaces, for plainto_tsquery/phraseto_tsquery (which ignore operators)."""
+    return " ".join(terms)
+
+
+def name_keys(text: str) -> list[str]:
+    """Typo keys of each word: the word and every one-letter deletion of it.
+
+    Two words within one edit (a wrong, missing, extra or swapped letter) share a key, so
+    "jonh" meets "john" (both give "jon") and "smtih" meets "smith" (both give "smth").
+    """
+    keys: dict[str, None] = {}
+    for word in query_terms(text):
+        keys[word] = None
+        if len(word) >= 4:
+            for index in range(len(word)):
+                keys[word[:index] + word[index + 1 :]] = None
+    return list(keys)
+
+
+def word_key_groups(text: str) -> list[list[str]]:
+    """For each word of a lookup text, the keys any matching stored word shares with it."""
+    return [name_keys(word) for word in query_terms(text)]
+
+
+def keys_tsquery(groups: list[list[str]], *, every_word: bool) -> str:
+    """A `simple` tsquery text: any key of a word; all words (or any word) present."""
+    joiner = " & " if every_word else " | "
+    return joiner.join("(" + " | ".join(group) + ")" for group in groups if group)
+
+
+def keys_fts5_expression(groups: list[list[str]], *, every_word: bool) -> str:
+    joiner = " AND " if every_word else " OR "
+    parts = ["(" + " OR ".join(_fts5_quote(key) for key in group) + ")" for group in groups]
+    return joiner.join(part for part in parts if part != "()")
+
+
+def trigram_fts5_expression(text: str) -> str:
+    """An FTS5 trigram-table expression matching any three-letter run of the words."""
+    grams: dict[str, None] = {}
+    for word in query_terms(text):
+        for index in range(len(word) - 2):
+            grams[word[index : index + 3]] = None
+    return " OR ".join(_fts5_quote(gram) for gram in list(grams)[:48])
+
+
+def safe_snippet(marked: str) -> str:
+    """Escape a snippet whose highlights are private-use markers, then restore them as <mark>."""
+    escaped = html.escape(marked, quote=True)
+    for char, stand_in in TAG_STAND_INS.items():
+        escaped = escaped.replace(stand_in, html.escape(char))
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def strip_email_domains(text: str) -> str:
+    """Drop the domain of every e-mail address in a text: typo keys cover the local part only."""
+    return " ".join(word.split("@", 1)[0] for word in text.split())

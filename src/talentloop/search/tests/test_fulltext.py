@@ -1,0 +1,238 @@
+"""Full-text matching, ranking, snippets and typo-tolerant look-up, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from talentloop.accounts.models import Workspace
+from talentloop.conftest import Personas
+from talentloop.people import actions as people_actions
+from talentloop.people.actions import ContactInput, EducationInput, SkillInput, WorkInput
+from talentloop.people.domain import ActivityKind
+from talentloop.people.models import Person
+from talentloop.search import fulltext
+
+pytestmark = pytest.mark.django_db
+
+
+def make_person(
+    workspace: Workspace,
+    first: str,
+    last: str,
+    *,
+    email: str = "",
+    skills: tuple[str, ...] = (),
+    work: tuple[WorkInput, ...] = (),
+    **fields: Any,
+) -> Person:
+    person = people_actions.do_create_person(
+        actor=None,
+        workspace=workspace,
+        fields={"first_name": first, "last_name": last, **fields},
+        contacts=[ContactInput(kind="email", value=email)] if email else [],
+        skills=[SkillInput(name=name) for name in skills],
+        work_history=work,
+    )
+    fulltext.reindex_people([person.pk])
+    return person
+
+
+def matching(workspace: Workspace, text: str, *, phrase: bool = False) -> set[int]:
+    condition = fulltext.match_q(workspace.pk, text, phrase)
+    return set(Person.objects.filter(condition).values_list("pk", flat=True))
+
+
+def test_words_are_found_in_every_part_of_the_document(workspace: Workspace) -> None:
+    # given
+    person = make_person(
+        workspace,
+        "Ada",
+        "Lovelace",
+        email="ada@engine.example",
+        skills=("Kotlin",),
+        headline="Analytical engines",
+        work=(WorkInput(company_name="Babbage Works", title="Programmer", description="Looms"),),
+    )
+    people_actions.do_log_activity(
+        actor=None, person=person, kind=ActivityKind.NOTE, body="Prefers remote in Lisbon"
+    )
+    people_actions._replace_history(
+        person, None, [EducationInput(institution="Cambridge", field_of_study="Mathematics")]
+    )
+    fulltext.set_extra_text(person.pk, "resume", "Certified zookeeper")
+    make_person(workspace, "Grace", "Hopper")
+    # then
+    for text in (
+        "lovelace",
+        "ada engine",
+        "kotlin",
+        "analytical",
+        "babbage",
+        "looms",
+        "lisbon",
+        "cambridge",
+        "mathematics",
+        "zookeeper",
+        "LOVELACE Kotlin",
+    ):
+        assert matching(workspace, text) == {person.pk}, text
+
+
+def test_every_word_must_match_and_phrases_keep_word_order(workspace: Workspace) -> None:
+    machine = make_person(workspace, "Ann", "One", headline="machine learning engineer")
+    learning = make_person(workspace, "Bob", "Two", headline="learning about machine parts")
+    assert matching(workspace, "machine learning") == {machine.pk, learning.pk}
+    assert matching(workspace, "machine learning", phrase=True) == {machine.pk}
+    assert matching(workspace, "machine zebra") == set()
+
+
+def test_other_workspaces_are_never_matched(personas: Personas) -> None:
+    ours = make_person(personas.workspace, "Ada", "Lovelace")
+    make_person(personas.outsider.workspace, "Ada", "Lovelace")
+    assert matching(personas.workspace, "lovelace") == {ours.pk}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "'", "AND", "OR NOT", "NEAR(a b)", "*", "a:b", "^x", "(", "') OR 1=1 --", "{x}", "\\"],
+)
+def test_query_syntax_in_user_text_is_just_text(workspace: Workspace, text: str) -> None:
+    make_person(workspace, "Ada", "Lovelace", headline="AND OR NOT near")
+    # when / then: no database error, whatever the text
+    matching(workspace, text)
+    matching(workspace, text, phrase=True)
+    fulltext.fuzzy_people(workspace.pk, text)
+    fulltext.rank_and_snippets(workspace.pk, text, [1, 2])
+
+
+def test_text_without_words_matches_nobody(workspace: Workspace) -> None:
+    make_person(workspace, "Ada", "Lovelace")
+    assert matching(workspace, "  ?! ") == set()
+
+
+def test_reindex_follows_updates_and_deletes(workspace: Workspace) -> None:
+    person = make_person(workspace, "Ada", "Lovelace", headline="Poet")
+    people_actions.do_update_person(actor=None, person=person, fields={"headline": "Chemist"})
+    fulltext.reindex_people([person.pk])
+    fulltext.reindex_people([person.pk])  # idempotent
+    assert matching(workspace, "chemist") == {person.pk}
+    assert matching(workspace, "poet") == set()
+    person_id = person.pk
+    people_actions.do_delete_person(actor=None, person=person)
+    fulltext.reindex_people([person_id])
+    assert fulltext.rank_and_snippets(workspace.pk, "chemist", [person_id]) == {}
+
+
+def test_rebuild_indexes_everyone(workspace: Workspace) -> None:
+    people = [make_person(workspace, "Ada", f"Number{index}") for index in range(3)]
+    assert fulltext.rebuild_index(workspace.pk) == 3
+    assert fulltext.rebuild_index() >= 3
+    assert matching(workspace, "ada") == {person.pk for person in people}
+
+
+def test_names_rank_above_notes(workspace: Workspace) -> None:
+    # given: "rust" in the name, in the skills, and only in a note
+    in_note = make_person(workspace, "Noel", "Notes")
+    people_actions.do_log_activity(
+        actor=None, person=in_note, kind=ActivityKind.NOTE, body="asked about rust once"
+    )
+    fulltext.reindex_people([in_note.pk])
+    in_skills = make_person(workspace, "Sam", "Skills", skills=("Rust",))
+    in_name = make_person(workspace, "Ruth", "Rust")
+    people = Person.objects.filter(workspace=workspace)
+    # when
+    ranked = fulltext.ranked_people(workspace.pk, "rust", people, limit=10)
+    # then: best first, and people without the word still listed, last
+    assert [person_id for person_id, _ in ranked[:3]] == [in_name.pk, in_skills.pk, in_note.pk]
+    assert ranked[0][1] > ranked[1][1] > ranked[2][1] > 0
+    assert len(ranked) == 3
+    page_two = fulltext.ranked_people(workspace.pk, "rust", people, limit=2, offset=2)
+    assert [person_id for person_id, _ in page_two] == [in_note.pk]
+
+
+def test_snippets_highlight_hits_and_escape_everything_else(workspace: Workspace) -> None:
+    person = make_person(
+        workspace, "<script>alert(1)</script>", "Evil", headline='Python & "data" <b>lead</b>'
+    )
+    found = fulltext.rank_and_snippets(workspace.pk, "python script", [person.pk])
+    rank, snippet = found[person.pk]
+    assert rank > 0
+    assert "<mark>" in snippet
+    assert "<script>" not in snippet
+    assert "<b>" not in snippet
+    assert "&lt;" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_snippets_leave_out_people_the_text_does_not_match(workspace: Workspace) -> None:
+    person = make_person(workspace, "Ada", "Lovelace")
+    assert fulltext.rank_and_snippets(workspace.pk, "zebra", [person.pk]) == {}
+    assert fulltext.rank_and_snippets(workspace.pk, "", [person.pk]) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Jonh Smtih", "john"),
+        ("john smith", "john"),
+        ("jon smith", "john"),
+        ("Smith", "john"),
+        ("jsmith@exmaple.com", "john"),
+        ("Zoe Muller", "zoe"),
+        ("müler", "zoe"),
+    ],
+)
+def test_fuzzy_lookup_tolerates_typos(workspace: Workspace, typed: str, expected: str) -> None:
+    people = {
+        "john": make_person(workspace, "John", "Smith", email="jsmith@example.com"),
+        "zoe": make_person(workspace, "Zoë", "Müller"),
+    }
+    make_person(workspace, "Jane", "Doe", email="jane@doe.example")
+    make_person(workspace, "Peter", "Parker")
+    hits = fulltext.fuzzy_people(workspace.pk, typed)
+    assert hits, typed
+    assert hits[0][0] == people[expected].pk
+    assert 0 < hits[0][1] <= 1
+
+
+def test_fuzzy_lookup_respects_the_visible_people(personas: Personas) -> None:
+    make_person(personas.workspace, "John", "Smith")
+    visible = Person.objects.none()
+    assert fulltext.fuzzy_people(personas.workspace.pk, "john smith", visible=visible) == []
+    assert fulltext.fuzzy_people(personas.outsider.tenant_id, "john smith") == []
+
+
+def test_fuzzy_lookup_ignores_unrelated_people(workspace: Workspace) -> None:
+    make_person(workspace, "Peter", "Parker")
+    assert fulltext.fuzzy_people(workspace.pk, "Jonh Smtih") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_reach_the_index_through_the_event_stream(workspace: Workspace) -> None:
+    # when: a person is created, given a skill, a new address and a call, each committed
+    person = people_actions.do_create_person(
+        actor=None, workspace=workspace, fields={"first_name": "Ada", "last_name": "Byron"}
+    )
+    assert matching(workspace, "byron") == {person.pk}
+    people_actions.do_update_person(
+        actor=None, person=person, fields={}, skills=[SkillInput(name="Haskell")]
+    )
+    people_actions.do_add_contact_point(
+        actor=None, person=person, contact=ContactInput("email", "ada@analytical.example")
+    )
+    people_actions.do_log_activity(
+        actor=None, person=person, kind=ActivityKind.CALL, body="talked about Jacquard"
+    )
+    # then: the dispatcher handed each event to the search consumer, which reindexed her
+    for text in ("haskell", "analytical", "jacquard"):
+        assert matching(workspace, text) == {person.pk}, text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_leaves_no_stale_index_rows(workspace: Workspace) -> None:
+    person = make_person(workspace, "Stale", "Row")
+    Person.objects.filter(pk=person.pk).delete()
+    fulltext.forget_everyone_when_no_people()
+    assert fulltext.rank_and_snippets(workspace.pk, "stale", [person.pk]) == {}
