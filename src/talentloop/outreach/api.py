@@ -91,6 +91,7 @@ def get_mailbox(request: HttpRequest, mailbox_id: int) -> Mailbox:
 
 @router.patch("/mailboxes/{mailbox_id}", response=MailboxOut)
 def update_mailbox(request: HttpRequest, mailbox_id: int, payload: MailboxPatch) -> Mailbox:
+    """Change a mailbox (admins, or the owner of a personal one), tracking switches included."""
     user = current_user(request)
     mailbox = queries.access_mailbox(user, mailbox_id)
     return mailbox_actions.save_mailbox(

@@ -300,3 +300,8 @@ def queue_chunk(campaign: Campaign, people: list[Person], *, sender: Any) -> tup
         outbox_sql.insert_drafts(campaign, drafts, now=now)
     refused = sum(1 for draft in drafts if draft.refusal)
     return len(drafts) - refused, refused
+
+
+def render_for_recipient(*, actor: User, campaign: Campaign, person: Person) -> Rendered:
+    """The campaign as this person would receive it (their own links), for a preview."""
+    return _render_for(campaign, person, actor)

@@ -33,7 +33,7 @@ from django.utils.crypto import get_random_string
 from talentloop.core import clock
 from talentloop.core.errors import AppError
 from talentloop.core.tasks import dispatch_events
-from talentloop.outreach import domain, outbox_sql, queries
+from talentloop.outreach import domain, outbox_sql, queries, tracking
 from talentloop.outreach.mailbox_actions import smtp_password
 from talentloop.outreach.mime import OutboxEmail
 from talentloop.outreach.models import DeliveryEvent, Mailbox, Message
@@ -297,7 +297,7 @@ def open_connection(mailbox: Mailbox) -> BaseEmailBackend:
         )
     elif mailbox.kind == domain.MailboxKind.SMTP:
         connection = get_connection(
-            "django.core.mail.backends.smtp.EmailBackend",
+            "talentloop.outreach.smtp_backend.OutboxSMTPBackend",
             fail_silently=False,
             host=mailbox.smtp_host,
             port=mailbox.smtp_port,
@@ -316,7 +316,8 @@ def open_connection(mailbox: Mailbox) -> BaseEmailBackend:
 def build_email(
     mailbox: Mailbox, row: Message, connection: BaseEmailBackend | None = None
 ) -> OutboxEmail:
-    """The MIME message for an outbox row, with RFC 8058 one-click unsubscribe headers."""
+    """The MIME message for an outbox row, with RFC 8058 one-click unsubscribe headers (and
+    open and click tracking in the HTML part when the mailbox turns it on)."""
     headers = {"Message-ID": row.message_id}
     if row.unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
@@ -333,6 +334,7 @@ def build_email(
         headers=headers,
         connection=connection,
     )
+    email.envelope_from = row.from_address
     if row.html:
-        email.attach_alternative(row.html, "text/html")
+        email.attach_alternative(tracking.html_to_send(mailbox, row), "text/html")
     return email

@@ -32,6 +32,8 @@ PLAIN_FIELDS = (
     "daily_limit",
     "min_spacing_seconds",
     "active",
+    "track_opens",
+    "track_clicks",
 )
 SECRET_FIELDS = {
     "smtp_password": "smtp_password_encrypted",
@@ -113,3 +115,12 @@ def smtp_password(mailbox: Mailbox) -> str:
 
 def imap_password(mailbox: Mailbox) -> str:
     return secrets.decrypt(mailbox.imap_password_encrypted)
+
+
+def may_manage(actor: User, mailbox: Mailbox) -> bool:
+    """Whether save_mailbox would let `actor` change this mailbox (for showing controls)."""
+    try:
+        _check_may_manage(actor, mailbox, mailbox.owner_id)
+    except PermissionDenied:
+        return False
+    return True

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import binascii
 import email
+import secrets
 from email.header import Header
 from email.message import Message as MimeMessage
 from email.utils import formatdate
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.utils.crypto import get_random_string
 
 
 def _header(value: str) -> str:
@@ -52,6 +52,9 @@ class PreparedMime:
 
 
 class OutboxEmail(EmailMultiAlternatives):
+    # The bare sender address for the SMTP envelope (the From header may carry a name).
+    envelope_from = ""
+
     def message(self) -> PreparedMime:
         headers = {
             "From": _header(str(self.from_email)),
@@ -69,7 +72,7 @@ class OutboxEmail(EmailMultiAlternatives):
         if not html:
             body = b"\r\n".join([*lines, *text, b""]) + b"\r\n" + _crlf(_base64(str(self.body)))
             return PreparedMime(body)
-        boundary = f"=_tl_{get_random_string(24)}"
+        boundary = f"=_tl_{secrets.token_hex(12)}"
         parts = [
             *lines,
             f'Content-Type: multipart/alternative; boundary="{boundary}"'.encode(),

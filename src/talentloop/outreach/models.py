@@ -52,6 +52,14 @@ class Mailbox(WorkspaceScopedModel):
     imap_folder = models.CharField(max_length=200, blank=True, default="INBOX")
     daily_limit = models.PositiveIntegerField(default=500)
     min_spacing_seconds = models.PositiveIntegerField(default=0)
+    # Why off by default: an open pixel and rewritten links tell the sender when and where a
+    # recipient read the mail; a workspace turns that on per mailbox, knowingly.
+    track_opens = models.BooleanField(
+        default=False, help_text="Add a 1x1 image that records when a message is opened."
+    )
+    track_clicks = models.BooleanField(
+        default=False, help_text="Send links through a signed redirect that records clicks."
+    )
     # Why counters on the row: a claim locks the mailbox, reserves its messages against the
     # day's budget and moves next_send_at, so concurrent workers never overshoot the limit.
     next_send_at = models.DateTimeField(null=True, blank=True)

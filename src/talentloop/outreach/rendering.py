@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -139,10 +139,22 @@ def _explain(error: TemplateError) -> str:
     return message
 
 
+AttributeFilter = Callable[[str, str, str], str | None]
+
+
+def sanitise_html(html: str, *, attribute_filter: AttributeFilter | None = None) -> str:
+    """The one policy for email HTML: no scripts, event handlers or `javascript:` links.
+
+    `attribute_filter(element, attribute, value)` may rewrite a kept attribute's value (the
+    value it gets is unescaped, the one it returns is escaped again).
+    """
+    return nh3.clean(html, attribute_filter=attribute_filter)
+
+
 def render_compiled(compiled: CompiledTemplate, context: Mapping[str, Any]) -> Rendered:
     """Render the parts with a ready context; HTML is sanitised, text derived when absent."""
     subject = " ".join(_run(compiled.subject, context, "subject").split())
-    html = nh3.clean(_run(compiled.html, context, "html")) if compiled.html else ""
+    html = sanitise_html(_run(compiled.html, context, "html")) if compiled.html else ""
     text = _run(compiled.text, context, "text") if compiled.text else html_to_text(html)
     return Rendered(subject=subject[:998], html=html, text=text)
 

@@ -44,6 +44,8 @@ class MailboxIn(StrictIn):
     imap_folder: str = Field("INBOX", max_length=200)
     daily_limit: int = Field(500, ge=1, le=1_000_000)
     min_spacing_seconds: int = Field(0, ge=0, le=86_400)
+    track_opens: bool = Field(False, description="record opens with a 1x1 image (off by default)")
+    track_clicks: bool = Field(False, description="send links through a signed redirect")
 
 
 class MailboxPatch(StrictIn):
@@ -65,6 +67,8 @@ class MailboxPatch(StrictIn):
     daily_limit: int | None = Field(None, ge=1, le=1_000_000)
     min_spacing_seconds: int | None = Field(None, ge=0, le=86_400)
     active: bool | None = None
+    track_opens: bool | None = None
+    track_clicks: bool | None = None
 
 
 class MailboxOut(Schema):
@@ -90,6 +94,8 @@ class MailboxOut(Schema):
     daily_limit: int
     min_spacing_seconds: int
     active: bool
+    track_opens: bool
+    track_clicks: bool
 
     @staticmethod
     def resolve_has_smtp_password(mailbox: object) -> bool:

@@ -1,19 +1,22 @@
-"""Public recipient pages reached from an email: one-click unsubscribe and preferences.
+"""Public recipient pages reached from an email: one-click unsubscribe, preferences, and the
+open pixel and click redirect of mailboxes that track them.
 
-No login: the signed token in the URL names the workspace, address and person. A token that
-does not verify answers 404, so a guessed or edited link reveals nothing.
+No login: the signed token in the URL names the workspace, address and person (or message).
+A token that does not verify answers 404, so a guessed or edited link reveals nothing; the
+pixel answers its image whatever the token, and records only for a valid one.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from talentloop.accounts.models import Workspace
 from talentloop.core.errors import NotFound, ValidationFailed
-from talentloop.outreach import actions, domain, links, queries
+from talentloop.outreach import actions, domain, link_tracking, links, queries, tracking
 from talentloop.people.domain import Seniority
 from talentloop.people.models import Person
 
@@ -50,6 +53,33 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if domain.unsubscribe_body_is_one_click(request.body):
         return HttpResponse("unsubscribed\n", content_type="text/plain")
     return render(request, "outreach/unsubscribe.html", {**context, "done": True})
+
+
+@never_cache
+@require_GET
+def track_open(request: HttpRequest, token: str) -> HttpResponse:
+    """A 1x1 transparent GIF; a valid token records that the message was opened."""
+    try:
+        opened = links.read_open_token(token)
+    except NotFound:
+        opened = None
+    if opened is not None:
+        tracking.record_message_open(workspace_id=opened.workspace_id, message_id=opened.message_id)
+    return HttpResponse(link_tracking.TRANSPARENT_GIF, content_type="image/gif")
+
+
+@never_cache
+@require_GET
+def track_click(request: HttpRequest, token: str) -> HttpResponse:
+    """Record the click and redirect to the signed address; never to an unsigned one."""
+    try:
+        clicked = links.read_click_token(token)
+    except NotFound:
+        return _not_found(request)
+    tracking.record_message_click(
+        workspace_id=clicked.workspace_id, message_id=clicked.message_id, url=clicked.url
+    )
+    return HttpResponseRedirect(clicked.url)
 
 
 @require_http_methods(["GET", "POST"])

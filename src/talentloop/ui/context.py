@@ -17,6 +17,7 @@ _SECTIONS = {
     "lists",
     "outbox",
     "sequences",
+    "campaigns",
 }
 
 

@@ -46,4 +46,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("talentloop.ui.urls_search")),
     path("", include("talentloop.ui.urls_outreach")),
     path("", include("talentloop.ui.urls_sequences")),
+    path("", include("talentloop.ui.urls_campaigns")),
 ]

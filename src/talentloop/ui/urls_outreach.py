@@ -1,4 +1,5 @@
-"""Outreach pages: the Outbox, and the public recipient pages (unsubscribe, preferences)."""
+"""Outreach pages: the Outbox, and the public recipient pages (unsubscribe, preferences, and
+the open pixel and click redirect of tracked mail)."""
 
 from __future__ import annotations
 
@@ -13,4 +14,6 @@ urlpatterns: list[URLPattern] = [
     path("outbox/<int:message_id>/cancel/", outbox.message_cancel, name="outbox_cancel"),
     path("u/<str:token>/", public.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", public.preferences, name="preferences"),
+    path("t/o/<str:token>.gif", public.track_open, name="track_open"),
+    path("t/c/<str:token>/", public.track_click, name="track_click"),
 ]

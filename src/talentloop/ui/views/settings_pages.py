@@ -1,7 +1,9 @@
-"""Workspace settings (admins only): the shared page helpers, users and roles, API tokens.
+"""Workspace settings: the shared page helpers, users and roles, API tokens.
 
 Pipelines live in settings_pipelines, the people catalog (tags, sources, custom fields) in
-settings_people. Every write goes through its app's action."""
+settings_people, mailboxes and the suppression list in settings_mailboxes. Most sections are
+for admins only; the outreach ones are open to every writer (the actions decide what each may
+change there). Every write goes through its app's action."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from talentloop.accounts import actions as account_actions
 from talentloop.accounts import queries as account_queries
-from talentloop.accounts.domain import Role, parse_scopes
-from talentloop.accounts.permissions import require_admin
+from talentloop.accounts.domain import Role, can_administer, parse_scopes
+from talentloop.accounts.models import User
+from talentloop.accounts.permissions import require_admin, require_write
 from talentloop.core.errors import AppError, ValidationFailed
 from talentloop.people import queries as people_queries
 from talentloop.ui.forms_jobs import InviteUserForm, TokenForm
@@ -36,7 +39,17 @@ SECTIONS = [
     ("settings_sources", "Sources & costs"),
     ("settings_fields", "Custom fields"),
     ("settings_tokens", "API tokens"),
+    ("settings_mailboxes", "Mailboxes"),
+    ("settings_suppressions", "Suppression list"),
 ]
+WRITER_SECTIONS = {"settings_mailboxes", "settings_suppressions"}
+
+
+def sections_for(user: User) -> list[tuple[str, str]]:
+    """The settings sections this viewer may open (writers: only the outreach ones)."""
+    if can_administer(user.role_enum):
+        return SECTIONS
+    return [(name, label) for name, label in SECTIONS if name in WRITER_SECTIONS]
 
 
 def admin_page(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
@@ -51,10 +64,22 @@ def admin_page(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
     return login_required(checked)
 
 
+def writer_page(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
+    """Signed-in writers only (admins, recruiters, coordinators): readers get a 403."""
+
+    def checked(request: AppRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_write(request.user)
+        return view(request, *args, **kwargs)
+
+    checked.__name__ = view.__name__
+    checked.__doc__ = view.__doc__
+    return login_required(checked)
+
+
 def render_section(
     request: AppRequest, template: str, context: dict[str, Any], section: str, status: int = 200
 ) -> HttpResponse:
-    full = {**context, "sections": SECTIONS, "section": section}
+    full = {**context, "sections": sections_for(request.user), "section": section}
     return respond(request, template, full, status=status)
 
 
@@ -67,7 +92,7 @@ def render_failed(
 ) -> HttpResponse:
     """Re-render the page with the form's errors inline (409s name their field like 422s)."""
     failure = ValidationFailed(error.message, fields=error.fields) if error else None
-    full = {**context, "sections": SECTIONS}
+    full = {**context, "sections": sections_for(request.user)}
     return render_with_errors(request, template, full, form=form, error=failure)
 
 
@@ -75,10 +100,12 @@ def redirect_to(name: str, *args: Any) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse(name, args=args))
 
 
-@admin_page
+@writer_page
 @require_GET
 def settings_home(request: AppRequest) -> HttpResponse:
-    return redirect_to("settings_users")
+    if can_administer(request.user.role_enum):
+        return redirect_to("settings_users")
+    return redirect_to("settings_mailboxes")
 
 
 # --- users and roles ----------------------------------------------------------------------------
