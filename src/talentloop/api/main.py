@@ -13,6 +13,7 @@ from ninja.operation import Operation
 from talentloop.api import errors, idempotency
 from talentloop.api.auth import BearerToken, SessionUser
 from talentloop.api.common import ErrorOut
+from talentloop.automation.api import router as automation_router
 from talentloop.core.errors import NotFound
 from talentloop.outreach.api import router as outreach_router
 from talentloop.outreach.sequence_api import router as sequences_router
@@ -105,6 +106,7 @@ api.add_router("", segments_router)
 api.add_router("", search_router)
 api.add_router("", outreach_router)
 api.add_router("", sequences_router)
+api.add_router("", automation_router)
 
 
 def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:

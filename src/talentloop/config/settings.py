@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "talentloop.recruiting",
     "talentloop.search",
     "talentloop.outreach",
+    "talentloop.automation",
     "talentloop.ui",
 ]
 
@@ -190,6 +191,10 @@ OUTREACH_SEND_CONCURRENCY = envint("TALENTLOOP_OUTREACH_SEND_CONCURRENCY", 1)
 OUTREACH_IMAP_POLL_SECONDS = envint("TALENTLOOP_OUTREACH_IMAP_POLL_SECONDS", 60)
 # How long a worker holds a claimed due item (core.scheduling) before another may take it.
 DUE_ITEM_LEASE_S = envint("TALENTLOOP_DUE_ITEM_LEASE_S", 300)
+# Workflow automation (docs/automation.md): loop guard, time-trigger scans, webhook calls.
+AUTOMATION_MAX_DEPTH = envint("TALENTLOOP_AUTOMATION_MAX_DEPTH", 5)
+AUTOMATION_SCAN_SECONDS = envint("TALENTLOOP_AUTOMATION_SCAN_SECONDS", 60)
+AUTOMATION_WEBHOOK_TIMEOUT = envint("TALENTLOOP_AUTOMATION_WEBHOOK_TIMEOUT", 10)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
