@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +15,7 @@ from talentloop.accounts.permissions import require_export, require_write
 from talentloop.core.errors import Conflict, ValidationFailed
 from talentloop.people import actions as people_actions
 from talentloop.people import queries as people_queries
+from talentloop.people.export import csv_lines
 from talentloop.people.models import Person
 from talentloop.recruiting import actions as recruiting_actions
 from talentloop.recruiting import queries as recruiting_queries
@@ -243,43 +242,6 @@ def _skipped(n: int) -> str:
 
 # --- export ---------------------------------------------------------------------------------
 
-EXPORT_COLUMNS: list[tuple[str, Callable[[Person], object]]] = [
-    ("id", lambda p: p.pk),
-    ("first_name", lambda p: p.first_name),
-    ("last_name", lambda p: p.last_name),
-    ("email", lambda p: p.primary_email),
-    ("phone", lambda p: p.primary_phone),
-    ("headline", lambda p: p.headline),
-    ("current_title", lambda p: p.current_title),
-    ("company", lambda p: p.current_company_name),
-    ("city", lambda p: p.city),
-    ("country", lambda p: p.country),
-    ("seniority", lambda p: p.seniority),
-    ("lifecycle", lambda p: p.lifecycle),
-    ("owner", lambda p: p.owner.email if p.owner else ""),
-    ("source", lambda p: p.source.name if p.source else ""),
-    ("last_engaged_at", lambda p: p.last_engaged_at.isoformat() if p.last_engaged_at else ""),
-    ("do_not_contact", lambda p: "yes" if p.do_not_contact else "no"),
-]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in user-entered text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
-def _csv_rows(people: Iterable[Person]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([name for name, _ in EXPORT_COLUMNS])
-    for person in people:
-        yield writer.writerow([_safe(column(person)) for _, column in EXPORT_COLUMNS])
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -300,7 +262,7 @@ def people_export(request: AppRequest) -> HttpResponse | StreamingHttpResponse:
 def csv_response(people: QuerySet[Person], filename: str) -> StreamingHttpResponse:
     """Stream these people as CSV (the caller has checked the viewer may export)."""
     rows = people.select_related("owner", "source").order_by("id").iterator(chunk_size=2000)
-    response = StreamingHttpResponse(_csv_rows(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
