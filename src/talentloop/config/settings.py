@@ -98,6 +98,13 @@ def _database() -> dict[str, object]:
     url = envstr("DATABASE_URL")
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if str(config.get("ENGINE", "")).endswith("postgresql"):
+            # Why JIT off: PostgreSQL compiles any query whose estimated cost crosses
+            # jit_above_cost, which searches, counts and facets over a million people all do;
+            # the compile costs 50-100 ms each time, more than the query itself runs.
+            options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+            config["OPTIONS"] = options
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
