@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from talentloop.core.bulk import refresh_statistics
 from talentloop.search import fulltext_terms as terms
 
 NOTE_KINDS = "('note', 'call', 'meeting', 'email')"
@@ -168,8 +169,7 @@ def _rebuild_everything() -> int:
             "DELETE FROM search_extra_text x WHERE NOT EXISTS"
             " (SELECT 1 FROM people_person p WHERE p.id = x.person_id)"
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE search_document")
+    refresh_statistics(["search_document"])
     return count
 
 

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 
 from talentloop.accounts.models import Workspace
 from talentloop.core import clock
+from talentloop.core.bulk import refresh_statistics
 from talentloop.people.models import (
     Activity,
     ContactPoint,
@@ -103,14 +104,7 @@ def _tune_for_bulk_writes() -> None:
 
 def _analyze() -> None:
     """Fresh planner statistics: a bulk load leaves them describing the empty tables."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for model in SEEDED_MODELS:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        else:
-            # Why the limit: a full ANALYZE reads every index; sampled rows are enough here.
-            cursor.execute("PRAGMA analysis_limit = 1000")
-            cursor.execute("ANALYZE")
+    refresh_statistics([model._meta.db_table for model in SEEDED_MODELS])
 
 
 class _Sink:
