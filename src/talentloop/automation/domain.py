@@ -122,6 +122,7 @@ class Trigger:
     time_zone: str = ""
     date_field: str = ""
     days: int = 0
+    before: bool = False  # relative_date: `days` days before the date instead of after
 
 
 @dataclass(frozen=True)

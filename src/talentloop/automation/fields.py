@@ -49,7 +49,9 @@ WATCHED_PERSON_FIELDS = frozenset(
         "contact_points",
     }
 )
-RELATIVE_DATE_FIELDS = frozenset({"last_engaged_at", "created_at"})
+RELATIVE_DATE_FIELDS = frozenset({"last_engaged_at", "created_at", "consent_expires_at"})
+# Dates that lie ahead: a relative-date trigger may count days before them (`before: true`).
+FUTURE_DATE_FIELDS = frozenset({"consent_expires_at"})
 # people.task_actions.TASK_KINDS
 TASK_KINDS = frozenset({"todo", "call", "email", "follow_up", "meeting", "reminder"})
 

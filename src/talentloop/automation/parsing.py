@@ -34,6 +34,7 @@ from talentloop.automation.domain import (
 )
 from talentloop.automation.readers import (
     Invalid,
+    read_bool,
     read_days,
     read_id,
     read_ids,
@@ -113,6 +114,7 @@ TRIGGER_READERS: dict[str, Reader] = {
     "time_zone": _time_zone,
     "date_field": _choice(fields.RELATIVE_DATE_FIELDS),
     "days": read_days,
+    "before": read_bool,
 }
 _JOB_OR_POOL = ("job_ids", "pool_ids")
 # The keys each trigger kind takes, and (second) the ones it requires.
@@ -132,7 +134,7 @@ TRIGGER_KEYS: dict[TriggerKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     TriggerKind.SEGMENT_ENTERED: (("segment_id",), ("segment_id",)),
     TriggerKind.SEGMENT_LEFT: (("segment_id",), ("segment_id",)),
     TriggerKind.SCHEDULE: (("cron", "time_zone"), ("cron",)),
-    TriggerKind.RELATIVE_DATE: (("date_field", "days"), ("date_field", "days")),
+    TriggerKind.RELATIVE_DATE: (("date_field", "days", "before"), ("date_field", "days")),
     TriggerKind.INACTIVITY: (("days",), ("days",)),
 }
 
@@ -248,6 +250,9 @@ def _trigger(value: Any, problems: Problems) -> Trigger | None:
         return None
     allowed, required = TRIGGER_KEYS[kind]
     values = _read_keys(raw, TRIGGER_READERS, allowed, required, "trigger", problems)
+    if values.get("before") and values.get("date_field", "") not in fields.FUTURE_DATE_FIELDS:
+        future = ", ".join(sorted(fields.FUTURE_DATE_FIELDS))
+        problems.add("trigger.before", f"only a date ahead can be counted back from: {future}")
     return Trigger(kind=kind, **values)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from talentloop.accounts.models import User
 from talentloop.automation import domain
@@ -12,6 +15,13 @@ from talentloop.automation.domain import Definition, RunState
 from talentloop.automation.models import Notification, Run, RunStep, Workflow, WorkflowVersion
 from talentloop.automation.parsing import parse_definition
 from talentloop.core.errors import NotFound, PermissionDenied
+from talentloop.outreach import queries as outreach_queries
+from talentloop.outreach import sequence_queries
+from talentloop.people.models import Person
+from talentloop.people.queries import teammates
+from talentloop.recruiting import queries as recruiting_queries
+from talentloop.recruiting.models import Stage
+from talentloop.search.segment_queries import visible_segments
 
 _definitions: dict[tuple[int, str], Definition] = {}
 _CACHE_SIZE = 1024
@@ -91,3 +101,85 @@ def access_notification(user: User, notification_id: int) -> Notification:
     if notification is None:
         raise NotFound("notification not found")
     return notification
+
+
+# --- what the pages show -----------------------------------------------------------------------
+
+RECENT_DAYS = 7
+
+
+def workflow_rows(user: User, now: datetime) -> QuerySet[Workflow]:
+    """Workflows with `recent_runs` (started in the last 7 days) and `failed_runs` counted."""
+    since = now - timedelta(days=RECENT_DAYS)
+    return workflows(user).annotate(
+        recent_runs=Count("runs", filter=Q(runs__started_at__gte=since)),
+        failed_runs=Count("runs", filter=Q(runs__state=RunState.FAILED.value)),
+    )
+
+
+def person_runs(user: User, person: Person, limit: int = 10) -> list[Run]:
+    """A person's latest runs, for the profile card."""
+    return list(runs(user).filter(person=person).order_by("-id")[:limit])
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int | str
+    label: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class WorkspaceChoices:
+    """The records of a workspace a workflow may name, as the author may use them."""
+
+    jobs: tuple[Option, ...] = ()
+    pools: tuple[Option, ...] = ()
+    stages: tuple[Option, ...] = ()  # every stage, grouped by pipeline
+    job_stage_keys: tuple[Option, ...] = ()  # the active job stages, by key, in pipeline order
+    templates: tuple[Option, ...] = ()
+    mailboxes: tuple[Option, ...] = ()  # the ones the author may send from
+    sequences: tuple[Option, ...] = ()
+    users: tuple[Option, ...] = ()
+    segments: tuple[Option, ...] = ()
+    reasons: tuple[Option, ...] = ()
+
+
+def _options(rows: QuerySet[Any], label: str = "name") -> tuple[Option, ...]:
+    return tuple(Option(pk, name) for pk, name in rows.values_list("pk", label))
+
+
+def _stages(user: User) -> tuple[tuple[Option, ...], tuple[Option, ...]]:
+    rows = (
+        Stage.objects.filter(pipeline__workspace_id=user.tenant_id)
+        .order_by("-pipeline__is_default", "pipeline__name", "pipeline_id", "position")
+        .values_list("pk", "key", "name", "category", "pipeline__name", "pipeline__kind")
+    )
+    stages, keys, seen = [], [], set()
+    for pk, key, name, category, pipeline, kind in rows:
+        stages.append(Option(pk, name, group=pipeline))
+        if kind == "job" and category == "active" and key not in seen:
+            seen.add(key)
+            keys.append(Option(key, name))
+    return tuple(stages), tuple(keys)
+
+
+def workspace_choices(user: User) -> WorkspaceChoices:
+    """Options for the builder and the recipe forms (about ten small queries)."""
+    stages, keys = _stages(user)
+    sendable = outreach_queries.mailboxes(user).filter(active=True)
+    sendable = sendable.filter(
+        Q(owner__isnull=True) | Q(owner_id=user.pk) | Q(allow_send_on_behalf=True)
+    )
+    return WorkspaceChoices(
+        jobs=_options(recruiting_queries.visible_jobs(user).order_by("title"), "title"),
+        pools=_options(recruiting_queries.visible_pools(user).order_by("name")),
+        stages=stages,
+        job_stage_keys=keys,
+        templates=_options(outreach_queries.templates(user)),
+        mailboxes=_options(sendable),
+        sequences=_options(sequence_queries.sequences(user).order_by("name")),
+        users=tuple(Option(teammate.pk, teammate.display_name) for teammate in teammates(user)),
+        segments=_options(visible_segments(user).order_by("name")),
+        reasons=_options(recruiting_queries.rejection_reasons(user)),
+    )

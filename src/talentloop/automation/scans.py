@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from talentloop.automation import cron
@@ -32,6 +32,7 @@ from talentloop.automation.models import Run, Workflow
 from talentloop.automation.queries import definition_of
 from talentloop.core import clock, scheduling
 from talentloop.core.models import DueItem
+from talentloop.outreach.models import ContactBasis
 from talentloop.people.models import Activity, Person
 
 SCAN_CAP = 5000  # runs one scan starts; the rest wait for the next scan of the same window
@@ -83,7 +84,9 @@ def due_in_window(
         return _scheduled(people, trigger.cron, trigger.time_zone, start, end)
     delta = timedelta(days=trigger.days)
     if trigger.kind is TriggerKind.RELATIVE_DATE:
-        return _dated(people, trigger.date_field, "date", start - delta, end - delta)
+        offset = -delta if trigger.before else delta
+        people = _with_date(people, trigger.date_field)
+        return _dated(people, trigger.date_field, "date", start - offset, end - offset)
     last = Coalesce(
         Subquery(
             Activity.objects.filter(person_id=OuterRef("pk"))
@@ -97,6 +100,18 @@ def due_in_window(
     return _dated(
         people.annotate(last_activity=last), "last_activity", "idle", start - delta, end - delta
     )
+
+
+def _with_date(people: QuerySet[Person], field: str) -> QuerySet[Person]:
+    """People with `field` to compare; consent_expires_at is read from the lawful bases."""
+    if field != "consent_expires_at":
+        return people
+    # Why the latest expiry, and none when a live consent never expires: a renewed consent
+    # moves the date on, so the old one asks nobody.
+    live = ContactBasis.objects.filter(
+        person_id=OuterRef("pk"), basis="consent", withdrawn_at__isnull=True
+    ).order_by(F("expires_at").desc(nulls_first=True))
+    return people.annotate(consent_expires_at=Subquery(live.values("expires_at")[:1]))
 
 
 def _scheduled(

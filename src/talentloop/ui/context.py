@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from talentloop.accounts import domain as roles
+from talentloop.automation import domain as automation
 
 _SECTIONS = {
     "people",
@@ -18,6 +19,8 @@ _SECTIONS = {
     "outbox",
     "sequences",
     "campaigns",
+    "templates",
+    "automation",
 }
 
 
@@ -31,6 +34,8 @@ def talentloop(request: HttpRequest) -> dict[str, object]:
         "can_note": False,
         "can_export": False,
         "is_admin": False,
+        "can_read_workflows": False,
+        "can_manage_workflows": False,
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and getattr(user, "workspace_id", None):
@@ -40,4 +45,6 @@ def talentloop(request: HttpRequest) -> dict[str, object]:
         context["can_note"] = roles.can_give_feedback(role)
         context["can_export"] = roles.can_export_pii(role)
         context["is_admin"] = roles.can_administer(role)
+        context["can_read_workflows"] = automation.can_read_workflows(role)
+        context["can_manage_workflows"] = automation.can_manage_workflows(role)
     return context

@@ -47,4 +47,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("talentloop.ui.urls_outreach")),
     path("", include("talentloop.ui.urls_sequences")),
     path("", include("talentloop.ui.urls_campaigns")),
+    path("", include("talentloop.ui.urls_workflows")),
 ]

@@ -9,10 +9,13 @@ import time_machine
 
 from talentloop.automation import scans
 from talentloop.automation.actions import do_disable_workflow
+from talentloop.automation.domain import DefinitionError
 from talentloop.automation.engine import SCAN_KIND
 from talentloop.automation.models import Run
+from talentloop.automation.parsing import parse_definition
 from talentloop.automation.tests.conftest import drive, make_workflow, new_people, new_person
 from talentloop.core.models import DueItem
+from talentloop.outreach.actions import record_basis, withdraw_basis
 from talentloop.people.actions import do_log_activity, do_tag_people
 from talentloop.people.domain import ActivityKind
 from talentloop.people.models import Person
@@ -83,6 +86,47 @@ def test_a_relative_date_fires_n_days_after_the_date(personas, now):
     assert run.person_id == soon.pk
     assert run.trigger_key.startswith("date:")
     assert not long_ago.tags.exists()
+
+
+def test_a_relative_date_counts_back_from_the_latest_live_consent_expiry(personas, now):
+    # given consents expiring in 30 days (soon), in 30 days but renewed until next year
+    # (renewed), and in 30 days but withdrawn (withdrawn)
+    def consent(person, expires_at):
+        return record_basis(actor=personas.recruiter, person=person, basis="consent",
+                            evidence="form", expires_at=expires_at)  # fmt: skip
+
+    expiry = now + timedelta(days=30, hours=1)
+    soon, renewed, withdrawn = new_people(3, personas.workspace)
+    consent(soon, expiry)
+    consent(renewed, expiry)
+    consent(renewed, now + timedelta(days=365))
+    withdraw_basis(actor=personas.recruiter, basis=consent(withdrawn, expiry))
+    workflow = make_workflow(
+        personas.recruiter,
+        {"kind": "relative_date", "date_field": "consent_expires_at", "days": 30, "before": True},
+        TAG,
+    )
+
+    # when the scans pass the moment 30 days before the expiry
+    scan_at(now + timedelta(minutes=30))
+    assert not Run.objects.exists()
+    scan_at(now + timedelta(hours=2))
+
+    # then only the consent still due to expire asks again
+    (run,) = Run.objects.filter(workflow=workflow)
+    assert run.person_id == soon.pk
+
+
+def test_before_is_refused_for_a_date_in_the_past(personas):
+    definition = {
+        "trigger": {"kind": "relative_date", "date_field": "created_at", "days": 3, "before": True},
+        "steps": TAG,
+    }
+
+    with pytest.raises(DefinitionError) as refused:
+        parse_definition(definition)
+
+    assert list(refused.value.fields) == ["trigger.before"]
 
 
 def test_inactivity_fires_once_per_quiet_spell(personas, now):

@@ -52,6 +52,11 @@
     var target = event.target;
     if (!(target instanceof Element)) return;
 
+    // A dropdown menu ([data-menu] details) closes when one clicks anywhere else.
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (!menu.contains(target)) menu.removeAttribute("open");
+    });
+
     var close = target.closest("[data-toast-close]");
     if (close) { dismiss(close.closest("[data-toast]")); return; }
 

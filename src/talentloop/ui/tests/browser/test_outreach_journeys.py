@@ -80,6 +80,7 @@ def test_create_preview_test_and_schedule_a_campaign(
     _accept_confirms(page)
 
     # when: a draft with a typo in its query, then fixed
+    page.get_by_text("Outreach", exact=True).click()  # the nav's Outreach menu
     page.get_by_role("link", name="Campaigns").click()
     page.get_by_role("link", name="New campaign").first.click()
     page.get_by_label("Name").fill("Berlin meetup, March")
