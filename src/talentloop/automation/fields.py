@@ -7,6 +7,8 @@ from typing import Any
 
 from talentloop.automation.readers import Invalid, read_bool, read_text
 from talentloop.people.domain import (
+    PERSON_FIELDS,
+    PERSON_LIST_FIELDS,
     InvalidValue,
     LabelledEnum,
     Lifecycle,
@@ -15,45 +17,12 @@ from talentloop.people.domain import (
     check_time_zone,
 )
 
-# The names `person.updated` events list in `changed_fields` (people.actions.PERSON_FIELDS
-# plus the lists a profile edit replaces); a field_changed trigger watches any of them.
-WATCHED_PERSON_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "headline",
-        "summary",
-        "current_title",
-        "current_company_name",
-        "city",
-        "region",
-        "do_not_contact_reason",
-        "external_id",
-        "seniority",
-        "salary_period",
-        "lifecycle",
-        "country",
-        "time_zone",
-        "years_experience",
-        "salary_currency",
-        "salary_min",
-        "salary_max",
-        "do_not_contact",
-        "owner_id",
-        "source_id",
-        "current_company_id",
-        "custom_fields",
-        "skills",
-        "work_history",
-        "education",
-        "contact_points",
-    }
-)
+# The names `person.updated` events list in `changed_fields`; a field_changed trigger
+# watches any of them.
+WATCHED_PERSON_FIELDS = PERSON_FIELDS | PERSON_LIST_FIELDS
 RELATIVE_DATE_FIELDS = frozenset({"last_engaged_at", "created_at", "consent_expires_at"})
 # Dates that lie ahead: a relative-date trigger may count days before them (`before: true`).
 FUTURE_DATE_FIELDS = frozenset({"consent_expires_at"})
-# people.task_actions.TASK_KINDS
-TASK_KINDS = frozenset({"todo", "call", "email", "follow_up", "meeting", "reminder"})
 
 
 def _text(limit: int) -> Callable[[Any], str]:

@@ -42,7 +42,7 @@ from talentloop.automation.readers import (
     read_text,
     read_url,
 )
-from talentloop.people.domain import InvalidValue, check_time_zone
+from talentloop.people.domain import TASK_KINDS, InvalidValue, check_time_zone
 from talentloop.search.domain import QueryError, parse
 
 MAX_STEPS = 100
@@ -142,7 +142,7 @@ ACTION_READERS: dict[str, Reader] = {
     "tag": _required_text(64),
     "title": _required_text(200),
     "description": lambda value: read_text(value, 5000),
-    "task_kind": _choice(fields.TASK_KINDS),
+    "task_kind": _choice(TASK_KINDS),
     "due_in_days": lambda value: read_days(value, low=0),
     "stage_id": read_id,
     "job_id": read_id,

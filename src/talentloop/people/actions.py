@@ -36,40 +36,9 @@ from talentloop.people.models import (
     WorkExperience,
 )
 
-TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "headline",
-    "summary",
-    "current_title",
-    "current_company_name",
-    "city",
-    "region",
-    "do_not_contact_reason",
-    "external_id",
-)
-CHOICE_FIELDS = {
-    "seniority": domain.Seniority,
-    "salary_period": domain.SalaryPeriod,
-    "lifecycle": domain.Lifecycle,
-}
-PERSON_FIELDS = frozenset(
-    (
-        *TEXT_FIELDS,
-        *CHOICE_FIELDS,
-        "country",
-        "time_zone",
-        "years_experience",
-        "salary_currency",
-        "salary_min",
-        "salary_max",
-        "do_not_contact",
-        "owner_id",
-        "source_id",
-        "current_company_id",
-        "custom_fields",
-    )
-)
+TEXT_FIELDS = domain.PERSON_TEXT_FIELDS
+CHOICE_FIELDS = domain.PERSON_CHOICE_FIELDS
+PERSON_FIELDS = domain.PERSON_FIELDS
 _FUTURE_TOLERANCE = timedelta(minutes=5)
 _CONTACT_VALUE_LIMIT = 500  # ContactPoint.value's column width
 ALLOWED_UPLOAD_TYPES = {

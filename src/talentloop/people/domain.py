@@ -248,3 +248,43 @@ def _time_zones() -> set[str]:
 
 def seniority_rank(value: str) -> int:
     return Seniority(value).rank if value else 0
+
+
+# The person fields an edit may set, as `person.updated` events name them.
+PERSON_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "headline",
+    "summary",
+    "current_title",
+    "current_company_name",
+    "city",
+    "region",
+    "do_not_contact_reason",
+    "external_id",
+)
+PERSON_CHOICE_FIELDS: dict[str, type[LabelledEnum]] = {
+    "seniority": Seniority,
+    "salary_period": SalaryPeriod,
+    "lifecycle": Lifecycle,
+}
+PERSON_FIELDS = frozenset(
+    (
+        *PERSON_TEXT_FIELDS,
+        *PERSON_CHOICE_FIELDS,
+        "country",
+        "time_zone",
+        "years_experience",
+        "salary_currency",
+        "salary_min",
+        "salary_max",
+        "do_not_contact",
+        "owner_id",
+        "source_id",
+        "current_company_id",
+        "custom_fields",
+    )
+)
+# The lists a profile edit replaces as a whole; events name them like fields.
+PERSON_LIST_FIELDS = frozenset({"skills", "work_history", "education", "contact_points"})
+TASK_KINDS = frozenset({"todo", "call", "email", "follow_up", "meeting", "reminder"})

@@ -14,10 +14,11 @@ from talentloop.core import clock
 from talentloop.core.errors import Conflict, ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.people.actions import do_log_activity
+from talentloop.people.domain import TASK_KINDS as TASK_KINDS_ALLOWED
 from talentloop.people.domain import ActivityKind
 from talentloop.people.models import Person, Task
 
-TASK_KINDS = frozenset({"todo", "call", "email", "follow_up", "meeting", "reminder"})
+TASK_KINDS = TASK_KINDS_ALLOWED
 TASK_FIELDS = frozenset({"title", "description", "kind", "due_at"})
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from talentloop.automation import fields as engine_fields
 from talentloop.automation.domain import ActionKind, AssigneeRule, TriggerKind
 from talentloop.automation.queries import Option
+from talentloop.people.domain import TASK_KINDS
 
 
 class Widget(enum.StrEnum):
@@ -85,8 +86,7 @@ STATIC_OPTIONS: dict[str, tuple[Option, ...]] = {
     ),
     "date_fields": tuple(Option(name, label) for name, label in DATE_FIELD_LABELS.items()),
     "task_kinds": tuple(
-        Option(kind, kind.replace("_", " ").capitalize())
-        for kind in sorted(engine_fields.TASK_KINDS)
+        Option(kind, kind.replace("_", " ").capitalize()) for kind in sorted(TASK_KINDS)
     ),
     "updatable_fields": tuple(
         Option(name, name.replace("_", " ").capitalize()) for name in engine_fields.UPDATABLE_FIELDS
