@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "talentloop.search",
     "talentloop.outreach",
     "talentloop.automation",
+    "talentloop.intake",
+    "talentloop.hygiene",
     "talentloop.ui",
 ]
 

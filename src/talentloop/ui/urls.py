@@ -48,4 +48,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("talentloop.ui.urls_sequences")),
     path("", include("talentloop.ui.urls_campaigns")),
     path("", include("talentloop.ui.urls_workflows")),
+    path("", include("talentloop.ui.urls_intake")),
+    path("", include("talentloop.ui.urls_hygiene")),
 ]

@@ -1,0 +1,1 @@
+"""Data hygiene: duplicate detection, merge and undo, normalisation and data-quality reports."""

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class HygieneConfig(AppConfig):
+    name = "talentloop.hygiene"
+    label = "hygiene"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,3 @@
+"""Hygiene records."""
+
+from __future__ import annotations

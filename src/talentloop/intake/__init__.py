@@ -1,0 +1,1 @@
+"""Intake: resume parsing, imports and exports of people."""

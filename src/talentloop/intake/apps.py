@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "talentloop.intake"
+    label = "intake"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,3 @@
+"""Intake records."""
+
+from __future__ import annotations
