@@ -194,7 +194,7 @@ def phase_enqueue(admin: Any, mailbox: Any, template: Any) -> tuple[Any, int, fl
     return campaign, queued, time.perf_counter() - started
 
 
-def phase_rates(campaign: Any, count: int, port: int) -> tuple[float, float]:
+def phase_rates(campaign: Any, count: int, port: int, workers: int) -> tuple[float, float]:
     """Messages per second: bare smtplib loop, then the delivery worker, same rows, same sink."""
     from talentloop.outreach import delivery
     from talentloop.outreach.models import Message
@@ -219,6 +219,8 @@ def phase_rates(campaign: Any, count: int, port: int) -> tuple[float, float]:
     Message.objects.filter(campaign=campaign).exclude(pk__in=[row.pk for row in rows]).update(
         state="cancelled", reason="bench: not part of the send-rate sample"
     )
+    if workers:
+        return baseline, _rate_of_workers(campaign, count, workers)
     started = time.perf_counter()
     sent = 0
     while sent < count:
@@ -233,6 +235,36 @@ def phase_rates(campaign: Any, count: int, port: int) -> tuple[float, float]:
         sent += stats.sent
     ours = sent / (time.perf_counter() - started)
     return baseline, ours
+
+
+def _rate_of_workers(campaign: Any, count: int, workers: int) -> float:
+    """Messages per second of `workers` real `talentloop worker` processes, timed from the
+    moment the rows fall due (the processes are started and idle before that)."""
+    from datetime import timedelta
+
+    from talentloop.core import clock
+    from talentloop.core.models import WorkerHeartbeat
+    from talentloop.outreach.models import Message
+
+    pending = Message.objects.filter(campaign=campaign, state="queued")
+    pending.update(next_attempt_at=clock.now() + timedelta(days=1))
+    seen = set(WorkerHeartbeat.objects.values_list("pk", flat=True))
+    processes = [start_worker() for _ in range(workers)]
+    deadline = time.monotonic() + 60
+    while WorkerHeartbeat.objects.exclude(pk__in=seen).count() < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workers did not start")
+        time.sleep(0.1)
+    started = time.perf_counter()
+    pending.update(next_attempt_at=clock.now())
+    while Message.objects.filter(campaign=campaign, state__in=("queued", "sending")).exists():
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=30)
+    return Message.objects.filter(campaign=campaign, state="sent").count() / elapsed
 
 
 def phase_crash(
@@ -298,6 +330,12 @@ def main() -> None:
     parser.add_argument("--crash-messages", type=int, default=10_000)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8, help="sending connections per worker")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="send-rate phase through N `talentloop worker` processes (0: in this process)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (an existing, empty database)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -330,7 +368,7 @@ def run(args: argparse.Namespace, port: int, log_path: Path) -> None:
     campaign, queued, enqueue_s = phase_enqueue(admin, mailbox, template)
     print(f"render+enqueue: {queued:,} messages in {enqueue_s:.1f}s", flush=True)
     count = args.send or queued
-    baseline, ours = phase_rates(campaign, count, port)
+    baseline, ours = phase_rates(campaign, count, port, args.workers)
     print(
         f"send rate ({count:,} messages): smtplib {baseline:,.0f}/s, talentloop {ours:,.0f}/s",
         flush=True,

@@ -3,6 +3,8 @@ anything it cannot vouch for takes Django's own address handling."""
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 
 from talentloop.outreach.mime import OutboxEmail
@@ -55,3 +57,21 @@ def test_anything_else_takes_django_s_address_handling(
     [received] = smtp_sink.received
     assert received.mail_from == "talent@acme.example.com"
     assert received.rcpt_tos == [expected_rcpt]
+
+
+def test_a_refused_recipient_on_the_plain_envelope_path_raises_with_the_server_reply(
+    smtp_sink: SmtpSink,
+) -> None:
+    # given the server refuses the one recipient at RCPT
+    smtp_sink.handler.scripted["gone@example.com"] = ["550 5.1.1 No such user"]
+    email = OutboxEmail(
+        subject="Hello", body="Hi", from_email="talent@acme.example.com",
+        to=["gone@example.com"], headers={"Message-ID": "<m3@acme.example.com>"},
+    )  # fmt: skip
+    email.envelope_from = "talent@acme.example.com"
+
+    # when / then: smtplib's own refusal, with the code the delivery worker classifies
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        _backend(smtp_sink).send_messages([email])
+    assert refused.value.recipients == {"gone@example.com": (550, b"5.1.1 No such user")}
+    assert smtp_sink.received == []
