@@ -80,11 +80,16 @@ class _Compiler:
 
     def _all_of(self, items: list[Node]) -> Q:
         joined: dict[Group, list[Clause]] = {Group.CANDIDACY: [], Group.SKILL: []}
+        narrowing = _narrowing(items)
         condition = Q()
         for item in items:
             group = _joinable_group(item)
             if group is not None and isinstance(item, Clause):
                 joined[group].append(item)
+            elif isinstance(item, Text) and narrowing:
+                # The filters beside the text are still applied below, on Person itself;
+                # passed along, they also narrow the text match where the index can.
+                condition &= fulltext.match_q(self.workspace_id, item.text, item.phrase, narrowing)
             else:
                 condition &= self.node(item)
         if joined[Group.CANDIDACY]:
@@ -153,6 +158,25 @@ class _Compiler:
 def _is_indexed(item: Node) -> bool:
     """An equality on an indexed Person column (see people.models Person.Meta.indexes)."""
     return isinstance(item, Clause) and item.op in {Op.MATCH, Op.EQ} and item.field in _INDEXED
+
+
+def _narrowing(items: list[Node]) -> list[fulltext.Narrowing]:
+    """The country and seniority filters of an AND group that also holds a full-text term."""
+    if not any(isinstance(item, Text) for item in items):
+        return []
+    found: list[fulltext.Narrowing] = []
+    for item in items:
+        if not isinstance(item, Clause) or _is_negative(item):
+            continue
+        if item.field == "country" and item.op in {Op.MATCH, Op.EQ}:
+            found.append(fulltext.Narrowing("country", "=", str(item.value).strip().upper()))
+        elif item.field == "seniority" and item.op in _SQL_OPERATORS:
+            rank = Seniority(str(item.value)).rank
+            found.append(fulltext.Narrowing("seniority_rank", _SQL_OPERATORS[item.op], rank))
+    return found
+
+
+_SQL_OPERATORS = {Op.MATCH: "=", Op.EQ: "=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
 
 
 def _joinable_group(item: Node) -> Group | None:

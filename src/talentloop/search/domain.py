@@ -222,6 +222,13 @@ def parse(text: str) -> Node:
         raise QueryError(
             "query too long", position=MAX_LENGTH, hint=f"keep it under {MAX_LENGTH} characters"
         )
+    if "\x00" in text:
+        # Why refuse it here: no stored text can hold it (PostgreSQL refuses it outright).
+        raise QueryError(
+            "the query holds a NUL character",
+            position=text.index("\x00"),
+            hint="remove the invisible character (it often comes from a copy and paste)",
+        )
     parser = _Parser(tokenize(text))
     if parser.peek().kind == "end":
         return MatchAll()

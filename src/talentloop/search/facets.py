@@ -1,28 +1,36 @@
 """Facet counts for any set of people, top values first.
 
 The set arrives as a QuerySet (already scoped to the viewer and filtered by a query) and is
-only ever used inside SQL, so the people themselves never travel to Python. The facets that
-are columns of Person share one GROUP BY; each related facet (skills, tags, stage) is one
-GROUP BY over its own table.
+only ever used inside SQL, so the people themselves never travel to Python. All facets come
+from ONE statement: the set is evaluated once into a materialised CTE, the Person columns
+are read once for it, and each facet is a small GROUP BY over those rows (or over its own
+table joined to them: skills, tags, stages).
 """
+
+# S608: the SQL is built from constant fragments and model table names; every value (the
+# query's own parameters, limits, the viewer's id) is bound as a parameter.
+# ruff: noqa: S608
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from talentloop.accounts import domain as roles
 from talentloop.accounts.models import User
 from talentloop.people.models import Person, PersonSkill, PersonTag, Source, Tag
-from talentloop.recruiting.models import Candidacy
+from talentloop.recruiting.models import Candidacy, Job, Stage
 
 FACETS = ("skills", "country", "city", "seniority", "source", "stage", "tags")
 DEFAULT_TOP = 10
 MAX_TOP = 50
 FacetRows = list[tuple[str, int]]
+
+# facet -> the Person column it counts
+_COLUMNS = {"country": "country", "city": "city", "seniority": "seniority", "source": "source_id"}
 
 
 def facet_counts(
@@ -42,82 +50,73 @@ def facet_counts(
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; known: {', '.join(FACETS)}")
     top = max(1, min(top, MAX_TOP))
-    people = qs.order_by()
-    counted = _person_columns(people, [facet for facet in wanted if facet in _COLUMNS], top)
-    ids = people.values("pk")
+    people_sql, people_params = qs.order_by().values("pk").query.sql_with_params()
+    branches: list[str] = []
+    params: list[Any] = []
     for facet in wanted:
-        if facet in _RELATED:
-            counted[facet] = _RELATED[facet](ids, top, viewer)
+        sql, extra = _branch(facet, viewer)
+        branches.append(
+            f"SELECT * FROM (SELECT '{facet}' AS facet, CAST(value AS TEXT) AS value, n"
+            f" FROM ({sql}) AS {facet}_counts ORDER BY n DESC, value LIMIT %s) AS {facet}_top"
+        )
+        params += [*extra, top]
+    columns = ", ".join(f"p.{column}" for column in _COLUMNS.values())
+    statement = (
+        f"WITH people (id) AS MATERIALIZED ({people_sql}),"
+        f" columns AS MATERIALIZED (SELECT {columns} FROM {_table(Person)} p"
+        " JOIN people ON people.id = p.id) " + " UNION ALL ".join(branches)
+    )
+    counted: dict[str, FacetRows] = {facet: [] for facet in wanted}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*people_params, *params])
+        for facet, value, count in cursor.fetchall():
+            counted[facet].append((str(value), int(count)))
+    if "source" in counted:
+        counted["source"] = _named(Source, counted["source"])
+    if "tags" in counted:
+        counted["tags"] = _named(Tag, counted["tags"])
     return {facet: counted[facet] for facet in wanted}
 
 
-def _person_columns(people: QuerySet[Person], facets: list[str], top: int) -> dict[str, FacetRows]:
-    """Every facet that is a column of Person, from ONE pass grouped by all of them at once.
-
-    Why one query: each facet on its own is a full pass over the matching people; grouped
-    together the database makes one pass and returns one row per combination (hundreds to a
-    few thousand, even for a million people), which Python folds into per-facet counts.
-    """
-    if not facets:
-        return {}
-    columns = [_COLUMNS[facet] for facet in facets]
-    totals: dict[str, Counter[Any]] = {facet: Counter() for facet in facets}
-    for row in people.values(*columns).annotate(n=Count("pk")).order_by():
-        for facet, column in zip(facets, columns, strict=True):
-            if row[column] not in ("", None):
-                totals[facet][row[column]] += row["n"]
-    counted = {facet: _top(totals[facet], top) for facet in facets}
-    if "source" in counted:
-        counted["source"] = _named(Source, counted["source"])
-    return counted
-
-
-def _top(counter: Counter[Any], top: int) -> list[tuple[Any, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:top]
-
-
-def _named(model: type[Source] | type[Tag], rows: list[tuple[Any, int]]) -> FacetRows:
-    names = dict(model.objects.filter(pk__in=[pk for pk, _ in rows]).values_list("pk", "name"))
-    return [(str(names.get(pk, "")), count) for pk, count in rows]
-
-
-def _skills(people: QuerySet[Any], top: int, viewer: User | None) -> FacetRows:
-    # One row per (person, skill) by constraint, so counting rows counts people.
-    rows = (
-        PersonSkill.objects.filter(person_id__in=people)
-        .values("normalized")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "normalized")[:top]
-    )
-    return [(str(row["normalized"]), int(row["n"])) for row in rows]
-
-
-def _tags(people: QuerySet[Any], top: int, viewer: User | None) -> FacetRows:
-    rows = (
-        PersonTag.objects.filter(person_id__in=people)
-        .values("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "tag_id")[:top]
-    )
-    return _named(Tag, [(row["tag_id"], int(row["n"])) for row in rows])
-
-
-def _stages(people: QuerySet[Any], top: int, viewer: User | None) -> FacetRows:
+def _branch(facet: str, viewer: User | None) -> tuple[str, list[Any]]:
+    """(SELECT value, n …) counting people per value of one facet, blanks left out."""
+    column = _COLUMNS.get(facet)
+    if column is not None:
+        return (
+            f"SELECT {column} AS value, count(*) AS n FROM columns"
+            f" WHERE {column} IS NOT NULL AND CAST({column} AS TEXT) <> '' GROUP BY {column}",
+            [],
+        )
+    if facet == "skills":
+        # One row per (person, skill) by constraint, so counting rows counts people.
+        return (
+            f"SELECT s.normalized AS value, count(*) AS n FROM {_table(PersonSkill)} s"
+            " JOIN people ON people.id = s.person_id GROUP BY s.normalized",
+            [],
+        )
+    if facet == "tags":
+        return (
+            f"SELECT t.tag_id AS value, count(*) AS n FROM {_table(PersonTag)} t"
+            " JOIN people ON people.id = t.person_id GROUP BY t.tag_id",
+            [],
+        )
     # Stages are per pipeline; people are grouped by the stage's name ("Interview" in any job).
-    open_candidacies = Candidacy.objects.filter(person_id__in=people, outcome="open")
-    if viewer is not None and not roles.sees_everyone(viewer.role_enum):
-        open_candidacies = open_candidacies.filter(job__hiring_manager_id=viewer.pk)
-    rows = (
-        open_candidacies.values("stage__name")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by("-n", "stage__name")[:top]
+    sql = (
+        f"SELECT st.name AS value, count(DISTINCT c.person_id) AS n FROM {_table(Candidacy)} c"
+        " JOIN people ON people.id = c.person_id"
+        f" JOIN {_table(Stage)} st ON st.id = c.stage_id"
     )
-    return [(str(row["stage__name"]), int(row["n"])) for row in rows]
+    params: list[Any] = []
+    if viewer is not None and not roles.sees_everyone(viewer.role_enum):
+        sql += f" JOIN {_table(Job)} j ON j.id = c.job_id AND j.hiring_manager_id = %s"
+        params.append(viewer.pk)
+    return sql + " WHERE c.outcome = 'open' GROUP BY st.name", params
 
 
-_COLUMNS = {"country": "country", "city": "city", "seniority": "seniority", "source": "source_id"}
-_RELATED: dict[str, Callable[[QuerySet[Any], int, User | None], FacetRows]] = {
-    "skills": _skills,
-    "stage": _stages,
-    "tags": _tags,
-}
+def _table(model: type[Any]) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _named(model: type[Source] | type[Tag], rows: FacetRows) -> FacetRows:
+    names = dict(model.objects.filter(pk__in=[int(pk) for pk, _ in rows]).values_list("pk", "name"))
+    return [(str(names.get(int(pk), "")), count) for pk, count in rows]

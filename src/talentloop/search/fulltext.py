@@ -7,7 +7,7 @@ calls for every person an event touches, and rebuilt in bulk by `rebuild_index`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import ModuleType
 
@@ -21,8 +21,10 @@ from talentloop.core.models import Event
 from talentloop.people.models import Person
 from talentloop.search import fulltext_postgres, fulltext_sqlite
 from talentloop.search import fulltext_terms as terms
+from talentloop.search.fulltext_terms import Narrowing
 
 __all__ = [
+    "Narrowing",
     "fuzzy_people",
     "match_q",
     "rank_and_snippets",
@@ -51,13 +53,20 @@ def _expression(text: str, *, phrase: bool) -> str:
     return terms.fts5_expression(words, phrase=phrase)
 
 
-def match_q(workspace_id: int, text: str, phrase: bool = False) -> Q:
-    """People of the workspace whose document holds every word of `text` (or the phrase)."""
+def match_q(
+    workspace_id: int, text: str, phrase: bool = False, narrowing: Sequence[Narrowing] = ()
+) -> Q:
+    """People of the workspace whose document holds every word of `text` (or the phrase).
+
+    `narrowing` repeats filters the caller applies anyway; where the document carries their
+    columns (PostgreSQL) they cut the hits down inside the match.
+    """
     expression = _expression(text, phrase=phrase)
     if not expression:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
-        sql, params = fulltext_postgres.match_sql(workspace_id, expression, phrase)
+        usable = [n for n in narrowing if n.column in fulltext_postgres.DOCUMENT_COLUMNS]
+        sql, params = fulltext_postgres.match_sql(workspace_id, expression, phrase, usable)
     else:
         sql, params = fulltext_sqlite.match_sql(expression)
     # S611: the SQL is constant; the text is a parameter.

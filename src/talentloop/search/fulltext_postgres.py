@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from talentloop.core.bulk import refresh_statistics
 from talentloop.search import fulltext_terms as terms
+from talentloop.search.fulltext_terms import Narrowing
 
 NOTE_KINDS = "('note', 'call', 'meeting', 'email')"
 NOTES_MAX_CHARS = 100_000
@@ -31,6 +32,7 @@ HEADLINE_OPTIONS = (
 WORD_SIMILARITY_FLOOR = "0.45"
 
 _TEXT = f"""
+  p.country AS country, p.seniority_rank AS seniority_rank,
   btrim(p.first_name || ' ' || p.last_name) AS names,
   coalesce(nullif({{emails}}, ''), p.primary_email) AS emails,
   concat_ws(' ', nullif(p.headline, ''), nullif(p.current_title, ''),
@@ -91,9 +93,11 @@ BULK_DOCUMENT_SELECT = (
               GROUP BY person_id) xt ON xt.person_id = p.id"""
 )
 
-_COLUMNS = "person_id, workspace_id, names, emails, lookup, name_keys, document"
+_COLUMNS = (
+    "person_id, workspace_id, country, seniority_rank, names, emails, lookup, name_keys, document"
+)
 _VALUES = f"""
-SELECT s.person_id, s.workspace_id, s.names, s.emails,
+SELECT s.person_id, s.workspace_id, s.country, s.seniority_rank, s.names, s.emails,
   btrim(talentloop_search_words(s.names || ' ' || s.emails)),
   talentloop_name_keys(s.names || ' ' || regexp_replace(s.emails, '@[^ ]*', '', 'g')),
   setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.names || ' ' || s.emails)), 'A')
@@ -106,6 +110,7 @@ _INDEXES = {
     "search_document_fts": "USING gin (document)",
     "search_document_keys": "USING gin (name_keys)",
     "search_document_trgm": "USING gin (lookup gin_trgm_ops)",
+    "search_document_country": "(workspace_id, country)",
 }
 
 
@@ -182,12 +187,27 @@ def _tsquery(phrase: bool) -> str:
 _ANY_WORD_TSQUERY = f"replace(plainto_tsquery('{TEXT_CONFIG}', %s)::text, ' & ', ' | ')::tsquery"
 
 
-def match_sql(workspace_id: int, words: str, phrase: bool) -> tuple[str, list[Any]]:
-    return (
+# Person columns the document carries a copy of (kept by the same reindex as the text), so
+# a full-text match and the filters beside it are answered from this one table.
+DOCUMENT_COLUMNS = frozenset({"country", "seniority_rank"})
+_OPERATORS = frozenset({"=", "<", "<=", ">", ">="})
+
+
+def match_sql(
+    workspace_id: int, words: str, phrase: bool, narrowing: Sequence[Narrowing] = ()
+) -> tuple[str, list[Any]]:
+    sql = (
         "SELECT person_id FROM search_document WHERE workspace_id = %s"
-        f" AND document @@ {_tsquery(phrase)}",
-        [workspace_id, words],
+        f" AND document @@ {_tsquery(phrase)}"
     )
+    params: list[Any] = [workspace_id, words]
+    for condition in narrowing:
+        # Column and operator come from the fixed sets above, never from the query text.
+        if condition.column not in DOCUMENT_COLUMNS or condition.operator not in _OPERATORS:
+            raise ValueError(f"cannot narrow a text match by {condition!r}")
+        sql += f" AND {condition.column} {condition.operator} %s"
+        params.append(condition.value)
+    return sql, params
 
 
 def ranked_ids(

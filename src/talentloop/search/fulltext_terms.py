@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Letters and digits only: the same split the database tokenizers make (FTS5 unicode61, and the
 # PostgreSQL documents, which are built from text with every other character turned into space).
@@ -22,6 +23,17 @@ MARK_END = "\ue001"
 # PostgreSQL's ts_headline drops anything that looks like a tag or an entity, so those three
 # characters travel through it as private-use stand-ins and come back escaped.
 TAG_STAND_INS = {"<": "\ue002", ">": "\ue003", "&": "\ue004"}
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """A filter on a person column that sits beside a full-text term in one AND group
+    (`country = 'GB'`, `seniority_rank >= 3`): a backend whose document carries that column
+    applies it inside the match, so it narrows the hits before anything is read."""
+
+    column: str
+    operator: str
+    value: str | int
 
 
 def query_terms(text: str) -> list[str]:

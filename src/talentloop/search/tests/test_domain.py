@@ -208,3 +208,11 @@ def test_the_recipes_in_the_docs_parse() -> None:
     assert len(queries) >= 8
     for text in queries:
         assert parse(to_text(parse(text))) == parse(text)
+
+
+@pytest.mark.parametrize("text", ['name:"Ada\x00"', "python AND \x00", "\x00"])
+def test_a_nul_character_is_refused_with_its_position(text: str) -> None:
+    with pytest.raises(QueryError) as refused:
+        parse(text)
+    assert refused.value.position == text.index("\x00")
+    assert "NUL" in refused.value.message

@@ -29,7 +29,10 @@ from talentloop.search.fields import CUSTOM_SPEC
 _words = st.from_regex(r"\A[A-Za-z0-9_.@+\-/#é]{1,12}\Z").filter(
     lambda word: word not in {"AND", "OR", "NOT"}
 )
-_phrases = st.text(min_size=1, max_size=20).filter(lambda text: bool(text.strip()))
+# Any characters but NUL, which the parser refuses (test_a_nul_character_is_refused).
+_phrases = st.text(
+    alphabet=st.characters(blacklist_characters="\x00"), min_size=1, max_size=20
+).filter(lambda text: bool(text.strip()))
 _texts = st.builds(Text, _words, st.just(False)) | st.builds(Text, _phrases, st.just(True))
 _numbers = st.builds(
     lambda whole, fraction: Decimal(f"{whole}.{fraction}" if fraction else str(whole)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from talentloop.accounts.models import Workspace
 from talentloop.conftest import Personas
@@ -236,3 +237,29 @@ def test_a_flushed_database_leaves_no_stale_index_rows(workspace: Workspace) -> 
     Person.objects.filter(pk=person.pk).delete()
     fulltext.forget_everyone_when_no_people()
     assert fulltext.rank_and_snippets(workspace.pk, "stale", [person.pk]) == {}
+
+
+def test_filters_beside_a_text_term_narrow_it_and_follow_changes(personas: Personas) -> None:
+    from talentloop.search.queries import people_matching
+
+    # given three people sharing a word, in two countries, at two levels
+    workspace = personas.workspace
+    ada = make_person(workspace, "Ada", "One", headline="helix", country="GB", seniority="senior")
+    make_person(workspace, "Bea", "Two", headline="helix", country="GB", seniority="junior")
+    cy = make_person(workspace, "Cy", "Three", headline="helix", country="DE", seniority="lead")
+
+    def found(text: str) -> set[int]:
+        return set(people_matching(personas.admin, text).values_list("pk", flat=True))
+
+    # then the filters beside the text narrow it, negations and OR are left as they are
+    assert found("helix AND country:gb AND seniority>=senior") == {ada.pk}
+    assert found("helix AND country!=gb AND seniority>=senior") == {cy.pk}
+    assert len(found("helix OR country:gb")) == 3
+    if connection.vendor == "postgresql":  # the document's own copy does the narrowing
+        sql = str(people_matching(personas.admin, "helix AND seniority>=senior").query)
+        assert "seniority_rank >= 4" in sql.partition("FROM search_document")[2]
+
+    # when a person moves, the narrowed match follows once the document is reindexed
+    people_actions.do_update_person(actor=None, person=cy, fields={"country": "GB"})
+    fulltext.reindex_people([cy.pk])
+    assert found("helix AND country:gb AND seniority>=senior") == {ada.pk, cy.pk}
