@@ -36,7 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from benchlib import ensure_postgres_database
 
 PG_TARGETS_MS = {
     "count": 300.0,
@@ -118,20 +119,6 @@ def configure(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-
-
-def ensure_postgres_database(url: str) -> None:
-    """Create the URL's database when it does not exist yet; never drops anything."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if found.fetchone() is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 @contextmanager

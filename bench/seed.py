@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchlib import ensure_postgres_database
 
 TARGETS = {("sqlite", 100_000): 60.0, ("postgresql", 1_000_000): 600.0}
 
@@ -51,21 +52,6 @@ def main() -> None:
         database = Path(folder) / "talentloop.sqlite3"
         baseline_seconds = run_baseline(database, Path(folder) / "baseline.sqlite3", args.people)
     report("SQLite", args.people, rows, seconds, baseline_seconds, seeded)
-
-
-def ensure_postgres_database(url: str) -> None:
-    """Create the URL's database when it does not exist yet; never drops anything."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if found.fetchone() is None:
-            connection.execute(
-                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name))
-            )
 
 
 def run_seed(people: int, seed: int) -> tuple[int, int, float]:

@@ -9,6 +9,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from talentloop.hygiene.cli import add_dedupe_command
+from talentloop.intake.cli_export import add_export_command
+from talentloop.intake.cli_import import add_import_command
+from talentloop.intake.cli_parse import add_parse_command
+
 if TYPE_CHECKING:
     from talentloop.accounts.models import User, Workspace
     from talentloop.seed.runner import SeedSummary
@@ -74,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_flags(demo)
     demo.add_argument("--people", type=_positive_int, default=300)
     _add_search(commands)
+    add_import_command(commands)
+    add_export_command(commands)
+    add_parse_command(commands)
+    add_dedupe_command(commands)
     manage = _add(commands, "manage", "run a Django management command", cmd_manage)
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser

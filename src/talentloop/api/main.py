@@ -14,13 +14,18 @@ from talentloop.api import errors, idempotency
 from talentloop.api.auth import BearerToken, SessionUser
 from talentloop.api.common import ErrorOut
 from talentloop.automation.api import router as automation_router
+from talentloop.automation.checklist_api import router as checklists_router
 from talentloop.core.errors import NotFound
+from talentloop.hygiene.api import router as hygiene_router
+from talentloop.intake.api import router as imports_router
+from talentloop.intake.exports_api import router as exports_router
 from talentloop.outreach.api import router as outreach_router
 from talentloop.outreach.sequence_api import router as sequences_router
 from talentloop.people.api import router as people_router
 from talentloop.people.catalog_api import router as catalog_router
 from talentloop.people.export_api import router as people_export_router
 from talentloop.recruiting.api import router as recruiting_router
+from talentloop.recruiting.interview_api import router as interviews_router
 from talentloop.search.api import router as search_router
 from talentloop.search.segments_api import router as segments_router
 
@@ -99,14 +104,19 @@ api.add_decorator(idempotency.idempotent, mode="view")
 
 
 api.add_router("", people_export_router)
+api.add_router("", exports_router)
+api.add_router("", imports_router)
 api.add_router("", people_router)
 api.add_router("", catalog_router)
 api.add_router("", recruiting_router)
+api.add_router("", interviews_router)
 api.add_router("", segments_router)
 api.add_router("", search_router)
 api.add_router("", outreach_router)
 api.add_router("", sequences_router)
 api.add_router("", automation_router)
+api.add_router("", checklists_router)
+api.add_router("", hygiene_router)
 
 
 def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:

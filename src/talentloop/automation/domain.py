@@ -39,10 +39,19 @@ class TriggerKind(enum.StrEnum):
     SCHEDULE = "schedule"
     RELATIVE_DATE = "relative_date"
     INACTIVITY = "inactivity"
+    OFFER_ACCEPTED = "offer_accepted"
+    INTERVIEW_UPCOMING = "interview_upcoming"
 
 
 # Triggers evaluated by the periodic scan instead of by events.
-TIME_TRIGGERS = frozenset({TriggerKind.SCHEDULE, TriggerKind.RELATIVE_DATE, TriggerKind.INACTIVITY})
+TIME_TRIGGERS = frozenset(
+    {
+        TriggerKind.SCHEDULE,
+        TriggerKind.RELATIVE_DATE,
+        TriggerKind.INACTIVITY,
+        TriggerKind.INTERVIEW_UPCOMING,
+    }
+)
 # Triggers whose subject is a candidacy rather than the person.
 CANDIDACY_TRIGGERS = frozenset(
     {
@@ -50,6 +59,8 @@ CANDIDACY_TRIGGERS = frozenset(
         TriggerKind.STAGE_CHANGED,
         TriggerKind.REJECTED,
         TriggerKind.HIRED,
+        TriggerKind.OFFER_ACCEPTED,
+        TriggerKind.INTERVIEW_UPCOMING,
     }
 )
 
@@ -66,6 +77,7 @@ class ActionKind(enum.StrEnum):
     SEND_EMAIL = "send_email"
     NOTIFY_USER = "notify_user"
     CALL_WEBHOOK = "call_webhook"
+    START_ONBOARDING = "start_onboarding"
 
 
 class AssigneeRule(enum.StrEnum):
@@ -123,6 +135,7 @@ class Trigger:
     date_field: str = ""
     days: int = 0
     before: bool = False  # relative_date: `days` days before the date instead of after
+    hours: int = 0  # interview_upcoming: this many hours before the interview starts
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,7 @@ class Action:
     template_id: int | None = None
     mailbox_id: int | None = None
     url: str = ""
+    checklist_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,7 @@ def add_to_pool(ctx: StepContext, path: str, action: Action) -> ActionResult:
 
 
 def executors() -> dict[ActionKind, Executor]:
+    from talentloop.automation import executors_onboarding as onboarding
     from talentloop.automation import executors_outreach as outreach
 
     return {
@@ -231,6 +232,7 @@ def executors() -> dict[ActionKind, Executor]:
         ActionKind.REMOVE_FROM_SEQUENCE: outreach.remove_from_sequence,
         ActionKind.NOTIFY_USER: outreach.notify_user,
         ActionKind.CALL_WEBHOOK: outreach.call_webhook,
+        ActionKind.START_ONBOARDING: onboarding.start_onboarding,
     }
 
 

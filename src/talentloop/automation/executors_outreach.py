@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from talentloop.accounts.models import User
 from talentloop.automation import webhooks
+from talentloop.automation.addresses import AddressRefused
 from talentloop.automation.context import StepContext
 from talentloop.automation.domain import Action
 from talentloop.automation.executors import ActionResult, fill, resolve_assignee
@@ -88,7 +89,7 @@ def enrol_in_sequence(ctx: StepContext, path: str, action: Action) -> ActionResu
         if preview.skipped:
             return ActionResult(f"would not enrol: {preview.skipped[0].reason}")
         return ActionResult(f"would enrol in the sequence '{sequence.name}'")
-    result = enrol(actor=ctx.author, sequence=sequence, people=[ctx.person], source="api")
+    result = enrol(actor=ctx.author, sequence=sequence, people=[ctx.person], source="workflow")
     if result.enrolled:
         enrollment = result.enrolled[0]
         decision = f"enrolled in the sequence '{sequence.name}'"
@@ -188,7 +189,10 @@ def call_webhook(ctx: StepContext, path: str, action: Action) -> ActionResult:
         idempotency_key=ctx.key(path),
     )
     timeout = float(getattr(settings, "AUTOMATION_WEBHOOK_TIMEOUT", 10))
-    status = webhooks.post(action.url, body, sent, timeout=timeout)
+    try:
+        status = webhooks.post(action.url, body, sent, timeout=timeout)
+    except AddressRefused as error:
+        raise PermanentFailure(f"{action.url} not called: {error}") from None
     if 200 <= status < 300:
         return ActionResult(f"{action.url} answered {status}", {"status": status})
     if webhooks.is_permanent(status):

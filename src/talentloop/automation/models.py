@@ -142,3 +142,37 @@ class Notification(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChecklistTemplate(WorkspaceScopedModel):
+    """A list of onboarding tasks a `start_onboarding` step creates for a new hire."""
+
+    name = models.CharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One task of a checklist: who gets it (an assignee rule) and when it is due."""
+
+    checklist = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    # The workflow assignee shape: {"rule": "job_recruiter", "fallback_user_id": 3}.
+    assignee = models.JSONField()
+    due_offset_days = models.SmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "position"], name="checklist_item_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -36,6 +36,7 @@ from talentloop.automation.readers import (
     Invalid,
     read_bool,
     read_days,
+    read_hours,
     read_id,
     read_ids,
     read_names,
@@ -115,6 +116,7 @@ TRIGGER_READERS: dict[str, Reader] = {
     "date_field": _choice(fields.RELATIVE_DATE_FIELDS),
     "days": read_days,
     "before": read_bool,
+    "hours": read_hours,
 }
 _JOB_OR_POOL = ("job_ids", "pool_ids")
 # The keys each trigger kind takes, and (second) the ones it requires.
@@ -136,6 +138,8 @@ TRIGGER_KEYS: dict[TriggerKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     TriggerKind.SCHEDULE: (("cron", "time_zone"), ("cron",)),
     TriggerKind.RELATIVE_DATE: (("date_field", "days", "before"), ("date_field", "days")),
     TriggerKind.INACTIVITY: (("days",), ("days",)),
+    TriggerKind.OFFER_ACCEPTED: (("job_ids",), ()),
+    TriggerKind.INTERVIEW_UPCOMING: (("hours", "job_ids"), ("hours",)),
 }
 
 ACTION_READERS: dict[str, Reader] = {
@@ -152,6 +156,7 @@ ACTION_READERS: dict[str, Reader] = {
     "template_id": read_id,
     "mailbox_id": read_id,
     "url": read_url,
+    "checklist_id": read_id,
 }
 # The keys each action takes, and (second) the ones it requires. `assignee` and `value` are
 # read by their own functions (nested object; type depends on `field`).
@@ -168,6 +173,10 @@ ACTION_KEYS: dict[ActionKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ActionKind.ENROL_IN_SEQUENCE: (("sequence_id",), ("sequence_id",)),
     ActionKind.REMOVE_FROM_SEQUENCE: (("sequence_id",), ()),
     ActionKind.SEND_EMAIL: (("template_id", "mailbox_id"), ("template_id", "mailbox_id")),
+    ActionKind.START_ONBOARDING: (
+        ("checklist_id", "template_id", "mailbox_id"),
+        ("checklist_id", "template_id", "mailbox_id"),
+    ),
     ActionKind.NOTIFY_USER: (
         ("title", "description", "assignee", "mailbox_id"),
         ("title", "assignee"),

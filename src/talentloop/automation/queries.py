@@ -12,7 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from talentloop.accounts.models import User
 from talentloop.automation import domain
 from talentloop.automation.domain import Definition, RunState
-from talentloop.automation.models import Notification, Run, RunStep, Workflow, WorkflowVersion
+from talentloop.automation.models import (
+    ChecklistTemplate,
+    Notification,
+    Run,
+    RunStep,
+    Workflow,
+    WorkflowVersion,
+)
 from talentloop.automation.parsing import parse_definition
 from talentloop.core.errors import NotFound, PermissionDenied
 from talentloop.outreach import queries as outreach_queries
@@ -143,6 +150,7 @@ class WorkspaceChoices:
     users: tuple[Option, ...] = ()
     segments: tuple[Option, ...] = ()
     reasons: tuple[Option, ...] = ()
+    checklists: tuple[Option, ...] = ()
 
 
 def _options(rows: QuerySet[Any], label: str = "name") -> tuple[Option, ...]:
@@ -182,4 +190,7 @@ def workspace_choices(user: User) -> WorkspaceChoices:
         users=tuple(Option(teammate.pk, teammate.display_name) for teammate in teammates(user)),
         segments=_options(visible_segments(user).order_by("name")),
         reasons=_options(recruiting_queries.rejection_reasons(user)),
+        checklists=_options(
+            ChecklistTemplate.objects.filter(workspace_id=user.tenant_id).order_by("name")
+        ),
     )

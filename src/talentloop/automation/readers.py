@@ -70,6 +70,13 @@ def read_days(value: Any, low: int = 1, high: int = 3650) -> int:
     return int(value)
 
 
+def read_hours(value: Any) -> int:
+    """A whole number of hours, up to 90 days."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 90:
+        raise Invalid(f"must be a whole number of hours from 1 to {24 * 90}")
+    return int(value)
+
+
 def read_bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise Invalid("must be true or false")

@@ -4,8 +4,8 @@ A recipe is pure data: what it is for, the choices it needs from the workspace (
 sequence, a template …) and a function from those choices to a definition. Installing one
 checks the choices against what the workspace has, then saves the workflow through
 `do_create_workflow`, so a recipe passes exactly the validation a hand-built workflow does.
-Recipes whose trigger the product does not have yet (interviews, offers) are listed with what
-they need and cannot be installed.
+A recipe whose trigger the product does not have is listed with what it needs and cannot be
+installed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class Need(enum.StrEnum):
     USER = "users"
     JOB_STAGE = "job_stage_keys"
     DAYS = "days"
+    HOURS = "hours"
     ASSIGNEE = "assignee"
+    CHECKLIST = "checklists"
 
 
 # How a missing record is named in "this recipe needs …".
@@ -51,7 +53,9 @@ NEED_NAMES = {
     Need.MAILBOX: "a mailbox you may send from",
     Need.USER: "an active teammate",
     Need.JOB_STAGE: "a job pipeline",
+    Need.CHECKLIST: "an onboarding checklist",
 }
+COUNTS = {Need.DAYS: "days", Need.HOURS: "hours"}
 ASSIGNEE_OPTIONS = (
     Option("owner", "The person's owner"),
     Option("job_recruiter", "The recruiter of their job"),
@@ -66,7 +70,7 @@ class Choice:
     label: str
     need: Need
     help: str = ""
-    days: int = 0  # DAYS: the default
+    days: int = 0  # DAYS and HOURS: the default
     low: int = 1
     high: int = 365
     prefer: str = ""  # JOB_STAGE: the key chosen by default ("last": the final active stage)
@@ -146,6 +150,22 @@ def _rejection_email(values: Values) -> dict[str, Any]:
         "trigger": {"kind": "rejected"},
         "steps": [{"kind": "wait", "duration": f"{values['days']}d"}, _send(values)],
     }
+
+
+def _interview_reminder(values: Values) -> dict[str, Any]:
+    notify = {
+        "kind": "notify_user",
+        "title": "Interview with {person} coming up",
+        "assignee": {"rule": "job_recruiter", "fallback_user_id": values["user_id"]},
+    }
+    trigger = {"kind": "interview_upcoming", "hours": values["hours"]}
+    return {"trigger": trigger, "steps": [_send(values), notify]}
+
+
+def _onboarding(values: Values) -> dict[str, Any]:
+    step = {"kind": "start_onboarding", "checklist_id": values["checklist_id"],
+            "template_id": values["template_id"], "mailbox_id": values["mailbox_id"]}  # fmt: skip
+    return {"trigger": {"kind": "offer_accepted"}, "steps": [step]}
 
 
 def _re_consent(values: Values) -> dict[str, Any]:
@@ -228,15 +248,23 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe(
         slug="interview-reminder",
         name="Interview reminder",
-        summary="A reminder to the candidate and the interviewers the day before an interview.",
-        needs_feature="interviews",
+        summary="Before an interview the candidate gets a reminder email and the job's "
+        "recruiter a notification. A moved interview reminds again; a cancelled one does not.",
+        choices=(
+            Choice("hours", "Hours before the interview", Need.HOURS, days=24, high=24 * 90),
+            _TEMPLATE,
+            _MAILBOX,
+            Choice("user_id", "When the job has no recruiter, notify", Need.USER),
+        ),
+        build=_interview_reminder,
     ),
     Recipe(
         slug="onboarding",
         name="Onboarding on offer accepted",
         summary="When an offer is accepted: the onboarding checklist, a welcome email and the "
         "hand-off to the HRIS.",
-        needs_feature="offers",
+        choices=(Choice("checklist_id", "Checklist", Need.CHECKLIST), _TEMPLATE, _MAILBOX),
+        build=_onboarding,
     ),
 )
 
@@ -252,7 +280,7 @@ def options_for(choice: Choice, choices: WorkspaceChoices) -> tuple[Option, ...]
     """What the install form offers for one choice."""
     if choice.need is Need.ASSIGNEE:
         return ASSIGNEE_OPTIONS
-    if choice.need is Need.DAYS:
+    if choice.need in COUNTS:
         return ()
     found: tuple[Option, ...] = getattr(choices, choice.need.value)
     return found
@@ -272,7 +300,7 @@ def defaults(recipe: Recipe, choices: WorkspaceChoices, *, user_id: int) -> dict
     values: dict[str, str] = {}
     for choice in recipe.choices:
         offered = options_for(choice, choices)
-        if choice.need is Need.DAYS:
+        if choice.need in COUNTS:
             values[choice.name] = str(choice.days)
         elif choice.need is Need.USER and any(option.value == user_id for option in offered):
             values[choice.name] = str(user_id)
@@ -292,9 +320,10 @@ def _preferred_stage(choice: Choice, offered: tuple[Option, ...]) -> int | str:
 
 def _read(choice: Choice, raw: str, offered: tuple[Option, ...]) -> int | str:
     text = raw.strip()
-    if choice.need is Need.DAYS:
+    if choice.need in COUNTS:
         if not text.isdigit() or not choice.low <= int(text) <= choice.high:
-            raise ValueError(f"a whole number of days from {choice.low} to {choice.high}")
+            unit = COUNTS[choice.need]
+            raise ValueError(f"a whole number of {unit} from {choice.low} to {choice.high}")
         return int(text)
     for option in offered:
         if str(option.value) == text:

@@ -24,6 +24,7 @@ class Catalog:
     job_pipelines: Mapping[int, int] = field(default_factory=dict)
     pool_pipelines: Mapping[int, int] = field(default_factory=dict)
     pipeline_stages: Mapping[int, _Ids] = field(default_factory=dict)
+    checklists: _Ids = frozenset()
 
     @property
     def stages(self) -> _Ids:
@@ -110,6 +111,7 @@ def check_action(path: str, action: Action, catalog: Catalog) -> list[Problem]:
         *_one(f"{path}.sequence_id", action.sequence_id, catalog.sequences, "sequence"),
         *_one(f"{path}.job_id", action.job_id, jobs, "job"),
         *_one(f"{path}.pool_id", action.pool_id, pools, "pool"),
+        *_one(f"{path}.checklist_id", action.checklist_id, catalog.checklists, "checklist"),
         *_mailbox(path, action, catalog),
         *_assignee(path, action.assignee, catalog),
     ]

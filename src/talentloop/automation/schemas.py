@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from talentloop.api.common import StorableText, StrictIn
 from talentloop.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from talentloop.automation.models import Run, Workflow
+from talentloop.automation.models import ChecklistTemplate, Run, Workflow
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 RunStateName = Literal["running", "waiting", "done", "failed", "skipped"]
@@ -189,3 +189,32 @@ class NotificationOut(Schema):
     run_id: int | None
     read_at: datetime | None
     created_at: datetime
+
+
+# --- onboarding checklists ----------------------------------------------------------------------
+
+
+class ChecklistIn(StrictIn):
+    name: str = Field(..., max_length=100)
+    items: list[dict[str, Any]] = Field(
+        ...,
+        description='Each {"title", "assignee": {"rule": …}, "due_offset_days"}; '
+        "the assignee rules are those of workflow tasks.",
+    )
+
+
+class ChecklistItemOut(Schema):
+    position: int
+    title: str
+    assignee: dict[str, Any]
+    due_offset_days: int
+
+
+class ChecklistOut(Schema):
+    id: int
+    name: str
+    items: list[ChecklistItemOut]
+
+    @staticmethod
+    def resolve_items(obj: ChecklistTemplate) -> list[Any]:
+        return list(obj.items.all())

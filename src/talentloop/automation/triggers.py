@@ -27,6 +27,7 @@ VERB_KINDS: dict[str, tuple[TriggerKind, ...]] = {
     "consent.withdrawn": (TriggerKind.CONSENT_WITHDRAWN,),
     "segment.entered": (TriggerKind.SEGMENT_ENTERED,),
     "segment.left": (TriggerKind.SEGMENT_LEFT,),
+    "offer.accepted": (TriggerKind.OFFER_ACCEPTED,),
 }
 # Work done by a run carries this request id on its Events (see engine.acting_for).
 RUN_REQUEST_ID = re.compile(r"^automation-run-(\d{1,19})$")
@@ -63,6 +64,9 @@ def _subject(event: Event) -> tuple[int, str, int, int | None] | None:
         return None
     if event.subject_type == "candidacy":
         return person_id, "candidacy", event.subject_id, None
+    candidacy_id = _int(data.get("candidacy_id"))
+    if event.subject_type in ("offer", "interview") and candidacy_id is not None:
+        return person_id, "candidacy", candidacy_id, None
     return person_id, "person", person_id, _int(data.get("mailbox_id"))
 
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db.models import Q
 
 from talentloop.accounts.models import User
+from talentloop.automation import addresses
 from talentloop.automation.conditions import condition_q
-from talentloop.automation.domain import Branch, Definition, DefinitionError, walk
+from talentloop.automation.domain import (
+    Action,
+    ActionKind,
+    Branch,
+    Definition,
+    DefinitionError,
+    walk,
+)
+from talentloop.automation.models import ChecklistTemplate
 from talentloop.automation.parsing import parse_definition
 from talentloop.automation.references import Catalog, check_references
 from talentloop.core import clock
@@ -49,6 +59,7 @@ def catalog_for(*, workspace_id: int, author: User) -> Catalog:
             TalentPool.objects.filter(workspace_id=workspace_id).values_list("pk", "pipeline_id")
         ),
         pipeline_stages={pipeline: frozenset(ids) for pipeline, ids in stages.items()},
+        checklists=_ids(ChecklistTemplate.objects.filter(workspace_id=workspace_id)),
     )
 
 
@@ -73,6 +84,21 @@ def condition_problems(
     return problems
 
 
+def webhook_problems(definition: Definition) -> list[tuple[str, str]]:
+    """Webhook URLs whose host is, or resolves to, an address webhooks may not call."""
+    policy = addresses.allowed()
+    problems = []
+    for path, step in walk(definition.steps):
+        if isinstance(step, Action) and step.kind is ActionKind.CALL_WEBHOOK:
+            parts = urlsplit(step.url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                addresses.checked_address(parts.hostname or "", port, policy)
+            except (addresses.AddressRefused, addresses.AddressUnresolved) as error:
+                problems.append((f"{path}.url", str(error)))
+    return problems
+
+
 def validate_definition(raw: Any, *, workspace_id: int, author: User) -> Definition:
     """Parse and check a definition; DefinitionError names every problem by exact path."""
     definition = parse_definition(raw)
@@ -84,5 +110,6 @@ def check_definition(definition: Definition, *, workspace_id: int, author: User)
     """Refuse a parsed definition whose ids or conditions do not fit the workspace."""
     problems = check_references(definition, catalog_for(workspace_id=workspace_id, author=author))
     problems += condition_problems(definition, workspace_id=workspace_id, author=author)
+    problems += webhook_problems(definition)
     if problems:
         raise DefinitionError(problems)

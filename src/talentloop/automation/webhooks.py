@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
+import socket
+import ssl
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from talentloop.automation import addresses
 
 SIGNATURE_HEADER = "X-Talentloop-Signature"
 TIMESTAMP_HEADER = "X-Talentloop-Timestamp"
@@ -57,22 +60,52 @@ def is_permanent(status: int) -> bool:
     return 400 <= status < 500 and status not in (408, 425, 429)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # why: a signed POST must not turn into a GET somewhere else
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to an address checked beforehand, whatever the host name resolves to now."""
+
+    def __init__(self, host: str, port: int, address: str, *, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """As _PinnedHTTP, with TLS verified against the URL's host name (SNI included)."""
+
+    def __init__(self, host: str, port: int, address: str, *, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    """A connection to the URL's host at its checked address, and the request target."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        address = str(addresses.checked_address(host, port))
+    except addresses.AddressUnresolved as error:
+        raise WebhookFailed(f"could not reach {parts.netloc}: {error}") from None
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    return kind(host, port, address, timeout=timeout), target
 
 
 def post(url: str, body: bytes, request_headers: dict[str, str], *, timeout: float) -> int:
-    """POST the body; the HTTP status, or WebhookFailed when no answer came."""
-    request = urllib.request.Request(url, data=body, headers=request_headers, method="POST")  # noqa: S310 - scheme checked when the workflow is saved
+    """POST the body; the HTTP status (redirects are not followed: a signed POST must not turn
+    into a request somewhere else), WebhookFailed when no answer came, AddressRefused when
+    the host is an internal address."""
+    connection, target = _connection(url, timeout)
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise WebhookFailed(f"could not reach {urlsplit(url).netloc}: {reason}") from None
+        connection.request("POST", target, body=body, headers=request_headers)
+        return int(connection.getresponse().status)
+    except (http.client.HTTPException, TimeoutError, OSError) as error:
+        raise WebhookFailed(f"could not reach {urlsplit(url).netloc}: {error}") from None
+    finally:
+        connection.close()

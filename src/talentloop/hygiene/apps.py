@@ -7,3 +7,8 @@ class HygieneConfig(AppConfig):
     name = "talentloop.hygiene"
     label = "hygiene"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from talentloop.hygiene import consumers
+
+        consumers.register()

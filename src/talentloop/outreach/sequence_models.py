@@ -12,6 +12,7 @@ from django.db import models
 
 from talentloop.core.models import WorkspaceScopedModel
 from talentloop.outreach.sequence_rules import (
+    ENROLLMENT_SOURCE_CHOICES,
     ENROLLMENT_STATE_CHOICES,
     HISTORY_KIND_CHOICES,
     LIVE_STATES,
@@ -92,7 +93,7 @@ class Enrollment(WorkspaceScopedModel):
     # Bumped by each resume, so the due item of a resumed step gets a fresh scheduling key.
     generation = models.PositiveIntegerField(default=0)
     stop_reason = models.CharField(max_length=200, blank=True, default="")
-    source = models.CharField(max_length=16, default="profile")
+    source = models.CharField(max_length=16, choices=ENROLLMENT_SOURCE_CHOICES, default="profile")
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

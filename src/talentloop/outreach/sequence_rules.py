@@ -68,7 +68,9 @@ TASK_KIND_CHOICES = _choices(TaskKind)
 ENROLLMENT_STATE_CHOICES = _choices(EnrollmentState)
 HISTORY_KIND_CHOICES = _choices(HistoryKind)
 LIVE_STATES = (EnrollmentState.ACTIVE.value, EnrollmentState.PAUSED.value)
-ENROLLMENT_SOURCES = ("profile", "search", "job", "api")
+# Where an enrolment came from: a page of the app, the REST API, or a workflow's step.
+ENROLLMENT_SOURCES = ("profile", "search", "job", "api", "workflow")
+ENROLLMENT_SOURCE_CHOICES = [(source, source) for source in ENROLLMENT_SOURCES]
 MAX_STEPS = 30
 MAX_WAIT_DAYS = 90
 

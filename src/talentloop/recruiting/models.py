@@ -198,3 +198,60 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidacy_id} → {self.stage_id}"
+
+
+class Interview(WorkspaceScopedModel):
+    """A scheduled conversation with a candidate about one job candidacy."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled"
+        CANCELLED = "cancelled"
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="interviews")
+    title = models.CharField(max_length=200, blank=True, default="")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64, default="UTC")
+    location = models.CharField(max_length=300, blank=True, default="")
+    link = models.URLField(max_length=500, blank=True, default="")
+    interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interviews")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "state", "starts_at"], name="interview_upcoming"),
+            models.Index(fields=["candidacy", "starts_at"], name="interview_candidacy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"interview {self.pk} of candidacy {self.candidacy_id}"
+
+
+class Offer(WorkspaceScopedModel):
+    """An offer of the job to a candidate: drafted, extended, then accepted or declined."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        EXTENDED = "extended"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="offers")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(blank=True, default="")
+    extended_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One live (not declined) offer per candidacy.
+            models.UniqueConstraint(
+                fields=["candidacy"],
+                condition=~models.Q(status="declined"),
+                name="offer_one_live_per_candidacy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk} of candidacy {self.candidacy_id} ({self.status})"

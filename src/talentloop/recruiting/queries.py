@@ -10,7 +10,9 @@ from talentloop.accounts.models import User
 from talentloop.core.errors import NotFound
 from talentloop.recruiting.models import (
     Candidacy,
+    Interview,
     Job,
+    Offer,
     PipelineTemplate,
     RejectionReason,
     Stage,
@@ -146,3 +148,30 @@ def board(user: User, job: Job) -> dict[int, list[Candidacy]]:
     for candidacy in candidacies:
         columns.setdefault(candidacy.stage_id, []).append(candidacy)
     return columns
+
+
+def visible_interviews(user: User) -> QuerySet[Interview]:
+    """Interviews of the candidacies the user may see."""
+    return Interview.objects.filter(
+        workspace_id=user.tenant_id, candidacy__in=visible_candidacies(user)
+    ).prefetch_related("interviewers")
+
+
+def access_interview(user: User, interview_id: int) -> Interview:
+    interview = visible_interviews(user).select_related("candidacy").filter(pk=interview_id).first()
+    if interview is None:
+        raise NotFound("interview not found")
+    return interview
+
+
+def visible_offers(user: User) -> QuerySet[Offer]:
+    return Offer.objects.filter(
+        workspace_id=user.tenant_id, candidacy__in=visible_candidacies(user)
+    )
+
+
+def access_offer(user: User, offer_id: int) -> Offer:
+    offer = visible_offers(user).select_related("candidacy").filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("offer not found")
+    return offer

@@ -317,3 +317,62 @@ class MoveIn(StrictIn):
 class CloseIn(StrictIn):
     reason_id: int = Field(..., description="A rejection reason of the matching kind.")
     note: str = Field("", max_length=5000)
+
+
+# --- interviews and offers -----------------------------------------------------------------------
+
+
+class InterviewIn(StrictIn):
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str = Field("UTC", max_length=64, description="IANA name, e.g. Europe/Lisbon.")
+    title: str = Field("", max_length=200)
+    location: str = Field("", max_length=300)
+    link: str = Field("", max_length=500, description="A video-call address (http or https).")
+    interviewer_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class InterviewPatch(StrictIn):
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    time_zone: str | None = Field(None, max_length=64)
+    title: str | None = Field(None, max_length=200)
+    location: str | None = Field(None, max_length=300)
+    link: str | None = Field(None, max_length=500)
+    interviewer_ids: list[int] | None = Field(None, max_length=50)
+
+
+class InterviewOut(Schema):
+    id: int
+    candidacy_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    location: str
+    link: str
+    interviewer_ids: list[int]
+    state: str
+    cancelled_at: datetime | None
+
+    @staticmethod
+    def resolve_interviewer_ids(obj: Any) -> list[int]:
+        return sorted(user.pk for user in obj.interviewers.all())
+
+
+class OfferIn(StrictIn):
+    note: str = Field("", max_length=5000)
+
+
+class OfferStatusIn(StrictIn):
+    status: Literal["extended", "accepted", "declined"]
+
+
+class OfferOut(Schema):
+    id: int
+    candidacy_id: int
+    status: str
+    note: str
+    extended_at: datetime | None
+    decided_at: datetime | None
+    created_at: datetime

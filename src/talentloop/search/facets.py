@@ -49,6 +49,8 @@ def facet_counts(
     unknown = [facet for facet in wanted if facet not in FACETS]
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; known: {', '.join(FACETS)}")
+    if not wanted:
+        return {}
     top = max(1, min(top, MAX_TOP))
     people_sql, people_params = qs.order_by().values("pk").query.sql_with_params()
     branches: list[str] = []

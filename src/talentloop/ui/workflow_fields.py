@@ -51,6 +51,8 @@ TRIGGER_LABELS: dict[str, str] = {
     TriggerKind.SCHEDULE: "On a schedule",
     TriggerKind.RELATIVE_DATE: "Days before or after a date",
     TriggerKind.INACTIVITY: "No activity for a while",
+    TriggerKind.OFFER_ACCEPTED: "An offer is accepted",
+    TriggerKind.INTERVIEW_UPCOMING: "Hours before an interview",
 }
 STEP_LABELS: dict[str, str] = {
     ActionKind.SEND_EMAIL: "Send an email",
@@ -64,6 +66,7 @@ STEP_LABELS: dict[str, str] = {
     ActionKind.ADD_TO_POOL: "Add to a pool",
     ActionKind.UPDATE_FIELD: "Update a field",
     ActionKind.CALL_WEBHOOK: "Call a webhook",
+    ActionKind.START_ONBOARDING: "Start onboarding",
     "wait": "Wait",
     "if": "If / else",
 }
@@ -115,6 +118,7 @@ TRIGGER_FIELDS: dict[str, FieldSpec] = {
     "days": FieldSpec("days", "Days", Widget.NUMBER),
     "before": FieldSpec("before", "Count the days before the date", Widget.CHECK,
                         help="For a date ahead, such as a consent's expiry."),
+    "hours": FieldSpec("hours", "Hours before it starts", Widget.NUMBER, placeholder="24"),
 }  # fmt: skip
 _PLACEHOLDERS = "May say {person}, {first_name} and {workflow}."
 ACTION_FIELDS: dict[str, FieldSpec] = {
@@ -132,6 +136,7 @@ ACTION_FIELDS: dict[str, FieldSpec] = {
     "template_id": FieldSpec("template_id", "Template", Widget.SELECT, "templates"),
     "mailbox_id": FieldSpec("mailbox_id", "Send from", Widget.SELECT, "mailboxes"),
     "url": FieldSpec("url", "Address", placeholder="https://example.com/hooks/talentloop"),
+    "checklist_id": FieldSpec("checklist_id", "Checklist", Widget.SELECT, "checklists"),
 }
 ASSIGNEE_FIELDS = (
     FieldSpec("assignee.rule", "Assign to", Widget.SELECT, "assignee_rules", css="wf-rule"),

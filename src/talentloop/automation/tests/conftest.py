@@ -32,6 +32,12 @@ def now():
 
 
 @pytest.fixture
+def local_webhooks(settings: Any) -> None:
+    """Let webhooks call this machine's loopback address, where tests run their receivers."""
+    settings.AUTOMATION_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.0/8"]
+
+
+@pytest.fixture
 def mailbox(personas: Personas) -> Mailbox:
     return mailbox_actions.save_mailbox(
         actor=personas.admin,

@@ -183,6 +183,8 @@ def test_enrol_in_and_remove_from_a_sequence(personas, now, mailbox, template):
 
     enrollment = Enrollment.objects.get(person=person)
     assert (enrollment.state, enrollment.enrolled_by) == ("active", personas.recruiter)
+    assert enrollment.source == "workflow"
+    assert enrollment.history.get(kind="enrolled").detail == "from workflow"
     assert decisions(run) == [
         "enrolled in the sequence 'Nurture'",
         "not enrolled: already in the sequence 'Nurture' on this mailbox",

@@ -99,7 +99,7 @@ def test_a_bad_definition_names_every_problem_by_its_exact_path():
         "steps[2].else[0].kind": (
             "must be one of: add_tag, remove_tag, create_task, move_stage, add_to_pool, "
             "update_field, enrol_in_sequence, remove_from_sequence, send_email, notify_user, "
-            "call_webhook, wait, if"
+            "call_webhook, start_onboarding, wait, if"
         ),
         "steps[3].value": "must be one of: lead, prospect, candidate, client_contact",
         "steps[4].assignee.user_id": "required for the user rule",
@@ -127,7 +127,7 @@ def test_the_error_message_leads_with_the_first_path():
             "trigger.kind": "must be one of: person_created, field_changed, tag_added, "
             "tag_removed, candidacy_created, stage_changed, rejected, hired, reply_received, "
             "bounce, consent_given, consent_withdrawn, segment_entered, segment_left, "
-            "schedule, relative_date, inactivity",
+            "schedule, relative_date, inactivity, offer_accepted, interview_upcoming",
             "steps": "a workflow needs at least one step",
         }),
         ({"trigger": {"kind": "segment_entered"}, "steps": [{"kind": "add_tag", "tag": "x"}]},

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from talentloop.automation import recipes
+from talentloop.automation.checklists import do_save_checklist
 from talentloop.automation.models import Run, Workflow
 from talentloop.automation.queries import WorkspaceChoices, workspace_choices
 from talentloop.automation.recipes import RECIPES, do_install_recipe, recipe_by_slug
@@ -26,10 +27,12 @@ INSTALLABLE = [recipe for recipe in RECIPES if recipe.installable]
 
 @pytest.fixture
 def stocked(personas, mailbox, template):
-    """A workspace with a pool, a sequence, a template and a mailbox."""
+    """A workspace with a pool, a sequence, a template, a mailbox and a checklist."""
     pool = TalentPoolFactory(workspace=personas.workspace, name="Silver medallists")
     sequence = save_sequence(actor=personas.recruiter, name="Nurture", mailbox_id=mailbox.pk,
                              steps=[{"kind": "email", "template_id": template.pk}])  # fmt: skip
+    laptop = {"title": "Laptop", "assignee": {"rule": "job_recruiter"}}
+    do_save_checklist(actor=personas.recruiter, name="New hire", items=[laptop])
     return pool, sequence
 
 
@@ -38,8 +41,7 @@ def stocked(personas, mailbox, template):
 
 def test_every_recipe_has_a_unique_slug_and_says_what_it_needs():
     assert len({recipe.slug for recipe in RECIPES}) == len(RECIPES)
-    unavailable = {r.slug: r.needs_feature for r in RECIPES if not r.installable}
-    assert unavailable == {"interview-reminder": "interviews", "onboarding": "offers"}
+    assert all(recipe.installable for recipe in RECIPES)
 
 
 def test_query_values_are_quoted_only_when_they_must_be():
@@ -157,11 +159,9 @@ def test_another_workspaces_records_cannot_be_chosen(personas, now, stocked):
     assert not Workflow.objects.exists()
 
 
-def test_recipes_needing_what_the_product_lacks_are_refused(personas, now):
-    with pytest.raises(ValidationFailed, match="needs interviews"):
-        do_install_recipe(
-            actor=personas.admin, recipe=recipe_by_slug("interview-reminder"), raw_choices={}
-        )
+def test_a_recipe_without_its_records_is_refused_and_an_unknown_one_is_not_found(personas, now):
+    with pytest.raises(ValidationFailed, match="needs an onboarding checklist"):
+        do_install_recipe(actor=personas.admin, recipe=recipe_by_slug("onboarding"), raw_choices={})
     with pytest.raises(NotFound):
         recipe_by_slug("nothing-like-this")
 

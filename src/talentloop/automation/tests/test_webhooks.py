@@ -48,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(local_webhooks: None) -> Iterator[Receiver]:
     server = Receiver()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -145,7 +145,7 @@ def test_a_server_error_is_retried_with_the_same_key_and_a_refusal_fails_the_run
     assert refused.error.endswith(f"{receiver.url} answered 400")
 
 
-def test_an_unreachable_receiver_is_a_temporary_failure():
+def test_an_unreachable_receiver_is_a_temporary_failure(local_webhooks):
     with pytest.raises(webhooks.WebhookFailed, match=r"could not reach 127\.0\.0\.1:9"):
         webhooks.post("http://127.0.0.1:9/x", b"{}", {}, timeout=2)
 

@@ -92,3 +92,7 @@ def test_stage_counts_people_in_open_candidacies(personas, crowd):
 def test_an_unknown_facet_is_refused(personas):
     with pytest.raises(ValueError, match="unknown facet"):
         facet_counts(Person.objects.none(), ("colour",))
+
+
+def test_asking_for_no_facets_counts_nothing(personas, crowd):
+    assert facet_counts(Person.objects.filter(workspace=personas.workspace), []) == {}

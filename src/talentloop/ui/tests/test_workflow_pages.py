@@ -569,8 +569,8 @@ def test_the_recipes_page_lists_what_can_and_cannot_be_installed(personas: Perso
     page = client_for(personas.recruiter).get("/automation/recipes/").content.decode()
 
     assert "Silver medallist nurture" in page
-    assert "needs interviews" in page
-    assert "needs offers" in page
+    assert "needs interviews" not in page
+    assert "Needs an onboarding checklist" in page
     assert "Needs a talent pool and a sequence first." in page
     assert 'action="/automation/recipes/interview-reminder/install/"' not in page
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from talentloop.accounts import domain as roles
 from talentloop.accounts.permissions import require_export, require_write
 from talentloop.core.errors import Conflict, ValidationFailed
+from talentloop.intake import exports
 from talentloop.people import actions as people_actions
 from talentloop.people import queries as people_queries
 from talentloop.people.export import csv_lines
@@ -256,7 +257,11 @@ def people_export(request: AppRequest) -> HttpResponse | StreamingHttpResponse:
         if people_query.error is not None:
             raise people_query.error
         people = people_query_mod.matching(request.user, people_query)
-    return csv_response(people, "people.csv")
+    chosen = (request.POST if request.method == "POST" else request.GET).get("format", "csv")
+    export_format = exports.parse_format(chosen or "csv")
+    return exports.streaming_response(
+        exports.do_export_people(actor=request.user, people=people, export_format=export_format)
+    )
 
 
 def csv_response(people: QuerySet[Person], filename: str) -> StreamingHttpResponse:
