@@ -32,6 +32,7 @@ def test_upload_map_preview_import_report(
     path.write_text(CSV)
     login(page, live_server, personas.recruiter)
 
+    page.locator("summary", has_text="People").click()
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("File", exact=True).set_input_files(str(path))
     screenshot(page, "import-upload")
