@@ -5,6 +5,7 @@ Every knob is an environment variable, documented in docs/configuration.md.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -193,11 +194,20 @@ EMAIL_HOST_USER = envstr("TALENTLOOP_SMTP_USER")
 EMAIL_HOST_PASSWORD = envstr("TALENTLOOP_SMTP_PASSWORD")
 EMAIL_USE_TLS = envbool("TALENTLOOP_SMTP_TLS", True)
 DEFAULT_FROM_EMAIL = envstr("TALENTLOOP_FROM_EMAIL", "Talentloop <no-reply@localhost>")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = envstr("TALENTLOOP_EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.filebased.EmailBackend"
 )
+# An email service provider through django-anymail, e.g. TALENTLOOP_EMAIL_BACKEND=
+# anymail.backends.postmark.EmailBackend with TALENTLOOP_ANYMAIL_POSTMARK_SERVER_TOKEN=...:
+# every TALENTLOOP_ANYMAIL_<NAME> becomes ANYMAIL["<NAME>"] (docs/configuration.md).
+_ANYMAIL_NAMES = {
+    name.removesuffix("_FILE") for name in os.environ if name.startswith("TALENTLOOP_ANYMAIL_")
+}
+ANYMAIL = {
+    name.removeprefix("TALENTLOOP_ANYMAIL_"): envstr(name) for name in sorted(_ANYMAIL_NAMES)
+}
 EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 
 # Outreach (docs/outreach.md): credentials key, public links, local outbox, delivery pacing.

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -212,6 +213,17 @@ def _send_one(
     try:
         connection = connection or open_connection(mailbox)
         connection.send_messages([build_email(mailbox, row, connection)])
+    except AnymailRecipientsRefused as error:
+        # An email service provider (django-anymail) refused every recipient: invalid,
+        # rejected or suppressed on its side. Sending again would be refused again.
+        _failure(
+            row, token, stats, code=None, reason=f"refused by the provider: {error}", final=True
+        )
+        return connection
+    except AnymailError as error:
+        # The provider's API failed (unreachable, throttled, 5xx): retried with backoff.
+        _failure(row, token, stats, code=None, reason=f"email provider error: {error}")
+        return connection
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()), (None, b""))
         _failure(row, token, stats, code=code, reason=_reply_text(code, reply))
@@ -251,18 +263,21 @@ def _reply_text(code: int | None, reply: bytes | str) -> str:
 
 
 def _failure(
-    row: Message, token: str, stats: DeliveryStats, *, code: int | None, reason: str
+    row: Message,
+    token: str,
+    stats: DeliveryStats,
+    *,
+    code: int | None,
+    reason: str,
+    final: bool = False,
 ) -> None:
     now = clock.now()
     attempts = row.attempts + 1
-    delay = None if domain.smtp_code_is_permanent(code) else domain.retry_delay(attempts)
+    permanent = final or domain.smtp_code_is_permanent(code)
+    delay = None if permanent else domain.retry_delay(attempts)
     if delay is None:
-        final = (
-            reason
-            if domain.smtp_code_is_permanent(code)
-            else f"gave up after {attempts} attempts: {reason}"
-        )
-        _finish(row, token, state="failed", reason=final, now=now)
+        final_reason = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+        _finish(row, token, state="failed", reason=final_reason, now=now)
         stats.failed += 1
         return
     with transaction.atomic():
