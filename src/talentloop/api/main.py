@@ -16,6 +16,7 @@ from talentloop.api.common import ErrorOut
 from talentloop.automation.api import router as automation_router
 from talentloop.automation.checklist_api import router as checklists_router
 from talentloop.core.errors import NotFound
+from talentloop.forms.api import router as forms_router
 from talentloop.hygiene.api import router as hygiene_router
 from talentloop.intake.api import router as imports_router
 from talentloop.intake.exports_api import router as exports_router
@@ -117,6 +118,7 @@ api.add_router("", sequences_router)
 api.add_router("", automation_router)
 api.add_router("", checklists_router)
 api.add_router("", hygiene_router)
+api.add_router("", forms_router)
 
 
 def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -41,6 +41,7 @@ class TriggerKind(enum.StrEnum):
     INACTIVITY = "inactivity"
     OFFER_ACCEPTED = "offer_accepted"
     INTERVIEW_UPCOMING = "interview_upcoming"
+    FORM_SUBMITTED = "form_submitted"
 
 
 # Triggers evaluated by the periodic scan instead of by events.
@@ -136,6 +137,7 @@ class Trigger:
     days: int = 0
     before: bool = False  # relative_date: `days` days before the date instead of after
     hours: int = 0  # interview_upcoming: this many hours before the interview starts
+    form_ids: tuple[int, ...] = ()  # form_submitted: these forms only (none: any form)
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,7 @@ class TriggerFact:
     reason_id: int | None = None
     mailbox_id: int | None = None
     segment_id: int | None = None
+    form_id: int | None = None
 
 
 def tag_key(name: str) -> str:
@@ -337,6 +340,7 @@ def trigger_matches(trigger: Trigger, fact: TriggerFact) -> bool:
             _one_of(trigger.reason_ids, fact.reason_id),
             _one_of(trigger.mailbox_ids, fact.mailbox_id),
             trigger.segment_id is None or trigger.segment_id == fact.segment_id,
+            _one_of(trigger.form_ids, fact.form_id),
         )
     )
 

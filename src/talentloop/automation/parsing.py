@@ -117,6 +117,7 @@ TRIGGER_READERS: dict[str, Reader] = {
     "days": read_days,
     "before": read_bool,
     "hours": read_hours,
+    "form_ids": read_ids,
 }
 _JOB_OR_POOL = ("job_ids", "pool_ids")
 # The keys each trigger kind takes, and (second) the ones it requires.
@@ -140,6 +141,7 @@ TRIGGER_KEYS: dict[TriggerKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     TriggerKind.INACTIVITY: (("days",), ("days",)),
     TriggerKind.OFFER_ACCEPTED: (("job_ids",), ()),
     TriggerKind.INTERVIEW_UPCOMING: (("hours", "job_ids"), ("hours",)),
+    TriggerKind.FORM_SUBMITTED: (("form_ids",), ()),
 }
 
 ACTION_READERS: dict[str, Reader] = {

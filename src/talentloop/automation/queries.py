@@ -22,6 +22,7 @@ from talentloop.automation.models import (
 )
 from talentloop.automation.parsing import parse_definition
 from talentloop.core.errors import NotFound, PermissionDenied
+from talentloop.forms.models import Form
 from talentloop.outreach import queries as outreach_queries
 from talentloop.outreach import sequence_queries
 from talentloop.people.models import Person
@@ -151,6 +152,7 @@ class WorkspaceChoices:
     segments: tuple[Option, ...] = ()
     reasons: tuple[Option, ...] = ()
     checklists: tuple[Option, ...] = ()
+    forms: tuple[Option, ...] = ()
 
 
 def _options(rows: QuerySet[Any], label: str = "name") -> tuple[Option, ...]:
@@ -193,4 +195,5 @@ def workspace_choices(user: User) -> WorkspaceChoices:
         checklists=_options(
             ChecklistTemplate.objects.filter(workspace_id=user.tenant_id).order_by("name")
         ),
+        forms=_options(Form.objects.filter(workspace_id=user.tenant_id).order_by("name")),
     )

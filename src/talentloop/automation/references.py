@@ -25,6 +25,7 @@ class Catalog:
     pool_pipelines: Mapping[int, int] = field(default_factory=dict)
     pipeline_stages: Mapping[int, _Ids] = field(default_factory=dict)
     checklists: _Ids = frozenset()
+    forms: _Ids = frozenset()
 
     @property
     def stages(self) -> _Ids:
@@ -56,6 +57,7 @@ def check_trigger(definition: Definition, catalog: Catalog) -> list[Problem]:
         ("reason_ids", trigger.reason_ids, catalog.reasons, "rejection reason"),
         ("mailbox_ids", trigger.mailbox_ids, catalog.mailboxes, "mailbox"),
         ("segment_id", segment, catalog.segments, "segment"),
+        ("form_ids", trigger.form_ids, catalog.forms, "form"),
     )
     problems: list[Problem] = []
     for name, ids, known, what in checks:

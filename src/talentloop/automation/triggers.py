@@ -28,6 +28,7 @@ VERB_KINDS: dict[str, tuple[TriggerKind, ...]] = {
     "segment.entered": (TriggerKind.SEGMENT_ENTERED,),
     "segment.left": (TriggerKind.SEGMENT_LEFT,),
     "offer.accepted": (TriggerKind.OFFER_ACCEPTED,),
+    "form.submitted": (TriggerKind.FORM_SUBMITTED,),
 }
 # Work done by a run carries this request id on its Events (see engine.acting_for).
 RUN_REQUEST_ID = re.compile(r"^automation-run-(\d{1,19})$")
@@ -106,6 +107,7 @@ def facts_for(event: Event) -> list[TriggerFact]:
             reason_id=_int(data.get("reason_id")),
             mailbox_id=mailbox_id,
             segment_id=_int(data.get("segment_id")),
+            form_id=_int(data.get("form_id")),
         )
         for kind in kinds
     ]

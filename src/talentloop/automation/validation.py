@@ -22,6 +22,7 @@ from talentloop.automation.models import ChecklistTemplate
 from talentloop.automation.parsing import parse_definition
 from talentloop.automation.references import Catalog, check_references
 from talentloop.core import clock
+from talentloop.forms.models import Form
 from talentloop.outreach.models import Mailbox, Template
 from talentloop.outreach.sequence_models import Sequence
 from talentloop.recruiting.models import Job, RejectionReason, Stage, TalentPool
@@ -60,6 +61,7 @@ def catalog_for(*, workspace_id: int, author: User) -> Catalog:
         ),
         pipeline_stages={pipeline: frozenset(ids) for pipeline, ids in stages.items()},
         checklists=_ids(ChecklistTemplate.objects.filter(workspace_id=workspace_id)),
+        forms=_ids(Form.objects.filter(workspace_id=workspace_id)),
     )
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "talentloop.automation",
     "talentloop.intake",
     "talentloop.hygiene",
+    "talentloop.forms",
     "talentloop.ui",
 ]
 

@@ -50,4 +50,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("talentloop.ui.urls_workflows")),
     path("", include("talentloop.ui.urls_intake")),
     path("", include("talentloop.ui.urls_hygiene")),
+    path("", include("talentloop.forms.urls")),
+    path("", include("talentloop.ui.urls_forms")),
 ]

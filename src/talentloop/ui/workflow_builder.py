@@ -31,7 +31,7 @@ ID_FIELDS = frozenset(
 )  # fmt: skip
 ID_LISTS = frozenset(
     {"job_ids", "pool_ids", "to_stage_ids", "from_stage_ids", "reason_ids", "mailbox_ids",
-     "user_ids"}
+     "user_ids", "form_ids"}
 )  # fmt: skip
 NUMBERS = frozenset({"due_in_days", "days", "max_runs_per_hour"})
 # Why sets of values: `"x" in SomeEnum` raises TypeError on Python 3.11.

@@ -53,6 +53,7 @@ TRIGGER_LABELS: dict[str, str] = {
     TriggerKind.INACTIVITY: "No activity for a while",
     TriggerKind.OFFER_ACCEPTED: "An offer is accepted",
     TriggerKind.INTERVIEW_UPCOMING: "Hours before an interview",
+    TriggerKind.FORM_SUBMITTED: "A public form is submitted",
 }
 STEP_LABELS: dict[str, str] = {
     ActionKind.SEND_EMAIL: "Send an email",
@@ -119,6 +120,7 @@ TRIGGER_FIELDS: dict[str, FieldSpec] = {
     "before": FieldSpec("before", "Count the days before the date", Widget.CHECK,
                         help="For a date ahead, such as a consent's expiry."),
     "hours": FieldSpec("hours", "Hours before it starts", Widget.NUMBER, placeholder="24"),
+    "form_ids": FieldSpec("form_ids", "Forms", Widget.MULTI, "forms", help=_ANY),
 }  # fmt: skip
 _PLACEHOLDERS = "May say {person}, {first_name} and {workflow}."
 ACTION_FIELDS: dict[str, FieldSpec] = {

@@ -127,7 +127,8 @@ def test_the_error_message_leads_with_the_first_path():
             "trigger.kind": "must be one of: person_created, field_changed, tag_added, "
             "tag_removed, candidacy_created, stage_changed, rejected, hired, reply_received, "
             "bounce, consent_given, consent_withdrawn, segment_entered, segment_left, "
-            "schedule, relative_date, inactivity, offer_accepted, interview_upcoming",
+            "schedule, relative_date, inactivity, offer_accepted, interview_upcoming, "
+            "form_submitted",
             "steps": "a workflow needs at least one step",
         }),
         ({"trigger": {"kind": "segment_entered"}, "steps": [{"kind": "add_tag", "tag": "x"}]},

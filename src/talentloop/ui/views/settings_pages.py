@@ -41,8 +41,9 @@ SECTIONS = [
     ("settings_tokens", "API tokens"),
     ("settings_mailboxes", "Mailboxes"),
     ("settings_suppressions", "Suppression list"),
+    ("settings_forms", "Public forms"),
 ]
-WRITER_SECTIONS = {"settings_mailboxes", "settings_suppressions"}
+WRITER_SECTIONS = {"settings_mailboxes", "settings_suppressions", "settings_forms"}
 
 
 def sections_for(user: User) -> list[tuple[str, str]]:
