@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -54,7 +55,18 @@ class StorableText(Schema):
     @classmethod
     def _storable(cls, value: Any) -> Any:
         check_storable(value)
+        return in_utc(value) if isinstance(value, datetime) else value
+
+
+def in_utc(value: datetime) -> datetime:
+    """An aware moment in UTC. Why: PostgreSQL refuses offsets beyond ±15:59 that Python and
+    ISO 8601 parsers accept (`-23:00`), so a moment travels to the database as UTC."""
+    if value.tzinfo is None:
         return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the range of dates that can be stored") from None
 
 
 class StrictIn(StorableText):

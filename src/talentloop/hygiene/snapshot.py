@@ -28,8 +28,11 @@ def capture(people: Sequence[Person]) -> list[Row]:
     collector = Collector(using=router.db_for_write(Person), origin=None)
     collector.collect(list(people))
     collector.sort()
-    groups: list[Iterable[models.Model]] = [list(rows) for rows in collector.data.values()]
-    groups.extend(list(queryset) for queryset in collector.fast_deletes)
+    # Within a model, rows by primary key: the database returns them in no set order.
+    groups: list[Iterable[models.Model]] = [
+        sorted(rows, key=lambda row: row.pk) for rows in collector.data.values()
+    ]
+    groups.extend(list(queryset.order_by("pk")) for queryset in collector.fast_deletes)
     ordered = [row for group in reversed(groups) for row in group]
     ordered.extend(_nullable_links([person.pk for person in people]))
     return [serialize(row) for row in ordered]

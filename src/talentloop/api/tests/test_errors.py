@@ -102,3 +102,18 @@ def test_invalid_email_is_422_and_writes_nothing(api):
     assert list(response.json()["error"]["fields"]) == ["contact_points.1.value"]
     assert Person.objects.count() == 0
     assert ContactPoint.objects.count() == 0
+
+
+def test_a_moment_with_an_offset_the_database_refuses_is_read_as_utc(api):
+    # ISO 8601 allows -23:00; PostgreSQL refuses offsets beyond 15:59 in a query
+    response = api.get("/people/export?updated_since=2001-01-01T00:00:00-23:00")
+
+    assert response.status_code == 200
+    b"".join(response.streaming_content)  # the query runs while the CSV streams
+
+
+def test_a_moment_beyond_the_calendar_in_utc_is_a_422(api):
+    response = api.get("/people?updated_since=0001-01-01T00:00:00%2B23:00")
+
+    assert response.status_code == 422
+    assert "updated_since" in response.json()["error"]["fields"]
