@@ -36,6 +36,7 @@ from talentloop.intake.upsert import (
 )
 from talentloop.people.actions import ContactInput, clean_person_fields
 from talentloop.people.models import ContactPoint, Person, PersonTag, Tag
+from talentloop.seed.rows import CONTACT_FIELDS
 from talentloop.seed.writer import RowWriter, allocate_ids
 
 Key = tuple[str, str]
@@ -287,7 +288,7 @@ def _insert(
         )
     columns = list(base)
     RowWriter(Person, columns).write([tuple(row[name] for name in columns) for row in people])
-    RowWriter(ContactPoint, _POINT_COLUMNS).write(points)
+    RowWriter(ContactPoint, CONTACT_FIELDS).write(points)
     RowWriter(PersonTag, ["person", "tag", "created_at"]).write(links)
     RowWriter(ExternalId, _EXTERNAL_COLUMNS).write(external)
     RowWriter(Event, bulkupdate.EVENT_COLUMNS).write(events)
@@ -297,17 +298,6 @@ def _insert(
     ]
 
 
-_POINT_COLUMNS = [
-    "workspace",
-    "created_at",
-    "updated_at",
-    "person",
-    "kind",
-    "value",
-    "label",
-    "is_primary",
-    "verified",
-]
 _EXTERNAL_COLUMNS = ["workspace", "created_at", "updated_at", "person", "system", "value"]
 
 
