@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from talentloop.intake.parsing import ParsedResume, ResumeParseError, parse_document
-from talentloop.intake.parsing.extract import MAX_INPUT_BYTES
+# Why the parser is imported inside the functions: every `talentloop` command builds this
+# parser's arguments, and only `parse` needs the PDF and DOCX libraries loaded.
+if TYPE_CHECKING:
+    from talentloop.intake.parsing import ParsedResume
 
 
 def add_parse_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +32,8 @@ def add_parse_command(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """Parse each file; a file that cannot be read is reported and the rest still run."""
+    from talentloop.intake.parsing import ResumeParseError, parse_document
+
     failed = 0
     for name in args.files:
         try:
@@ -49,10 +54,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _read(name: str) -> bytes:
+    from talentloop.intake.parsing import ResumeParseError
+    from talentloop.intake.parsing.extract import MAX_INPUT_BYTES
+
     path = Path(name)
     try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            size_mb = path.stat().st_size / (1024 * 1024)
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            size_mb = size / (1024 * 1024)
             raise ResumeParseError(f"the file is {size_mb:.0f} MB; resumes over 20 MB are refused")
         return path.read_bytes()
     except OSError as error:
