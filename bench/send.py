@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,18 @@ def new_campaign(admin: Any, mailbox: Any, template: Any, name: str) -> Any:
     )  # fmt: skip
 
 
+def open_rows(campaign: Any) -> Any:
+    """The campaign's rows still to send, found through the (mailbox, state, due) index.
+
+    Why not filter by campaign: SQLite then walks every row of the campaign to read its state,
+    and polling that while the workers send would take the CPU being measured. In this
+    benchmark the mailbox holds no other open rows.
+    """
+    from talentloop.outreach.models import Message
+
+    return Message.objects.filter(mailbox_id=campaign.mailbox_id, state__in=("queued", "sending"))
+
+
 # --- phases -----------------------------------------------------------------------------------
 
 
@@ -196,7 +209,9 @@ def phase_enqueue(admin: Any, mailbox: Any, template: Any) -> tuple[Any, int, fl
     return campaign, queued, time.perf_counter() - started
 
 
-def phase_rates(campaign: Any, count: int, port: int, workers: int) -> tuple[float, float]:
+def phase_rates(
+    campaign: Any, count: int, port: int, workers: int, sink: subprocess.Popen[str]
+) -> tuple[float, float]:
     """Messages per second: bare smtplib loop, then the delivery worker, same rows, same sink."""
     from talentloop.outreach import delivery
     from talentloop.outreach.models import Message
@@ -212,34 +227,33 @@ def phase_rates(campaign: Any, count: int, port: int, workers: int) -> tuple[flo
         )
         for row in rows
     ]
-    started = time.perf_counter()
+    started, cpu, sink_cpu = time.perf_counter(), time.process_time(), cpu_seconds([sink])
     with smtplib.SMTP("127.0.0.1", port) as connection:
         for sender, recipients, data in prepared:
             connection.sendmail(sender, recipients, data)
     baseline = count / (time.perf_counter() - started)
+    print(
+        f"  smtplib loop: {(time.process_time() - cpu) / count * 1000:.3f} ms CPU per message,"
+        f" sink {per_message(sink_cpu, cpu_seconds([sink]), count)}"
+    )
     # Only the first `count` rows are due, so the worker sends exactly those.
     Message.objects.filter(campaign=campaign).exclude(pk__in=[row.pk for row in rows]).update(
         state="cancelled", reason="bench: not part of the send-rate sample"
     )
     if workers:
-        return baseline, _rate_of_workers(campaign, count, workers)
+        return baseline, _rate_of_workers(campaign, count, workers, sink)
     started = time.perf_counter()
     sent = 0
     while sent < count:
         stats = delivery.deliver_due(worker_id="bench", batch=100)
-        if (
-            stats.handled == 0
-            and not Message.objects.filter(
-                campaign=campaign, state__in=("queued", "sending")
-            ).exists()
-        ):
+        if stats.handled == 0 and not open_rows(campaign).exists():
             break
         sent += stats.sent
     ours = sent / (time.perf_counter() - started)
     return baseline, ours
 
 
-def _rate_of_workers(campaign: Any, count: int, workers: int) -> float:
+def _rate_of_workers(campaign: Any, count: int, workers: int, sink: subprocess.Popen[str]) -> float:
     """Messages per second of `workers` real `talentloop worker` processes, timed from the
     moment the rows fall due (the processes are started and idle before that)."""
     from datetime import timedelta
@@ -257,16 +271,41 @@ def _rate_of_workers(campaign: Any, count: int, workers: int) -> float:
         if time.monotonic() > deadline:
             raise RuntimeError("the workers did not start")
         time.sleep(0.1)
+    cpu_at_start, sink_at_start = cpu_seconds(processes), cpu_seconds([sink])
     started = time.perf_counter()
     pending.update(next_attempt_at=clock.now())
-    while Message.objects.filter(campaign=campaign, state__in=("queued", "sending")).exists():
-        time.sleep(0.02)
+    while open_rows(campaign).exists():
+        time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    cpu_at_end, sink_at_end = cpu_seconds(processes), cpu_seconds([sink])
     for process in processes:
         process.send_signal(signal.SIGTERM)
     for process in processes:
         process.wait(timeout=30)
-    return Message.objects.filter(campaign=campaign, state="sent").count() / elapsed
+    sent = Message.objects.filter(campaign=campaign, state="sent").count()
+    print(
+        f"  workers: {per_message(cpu_at_start, cpu_at_end, sent)} CPU per message (all worker"
+        f" processes), sink {per_message(sink_at_start, sink_at_end, sent)}"
+    )
+    return sent / elapsed
+
+
+def per_message(start: float | None, end: float | None, count: int) -> str:
+    if start is None or end is None:
+        return "(CPU not measurable here)"
+    return f"{(end - start) / max(count, 1) * 1000:.3f} ms"
+
+
+def cpu_seconds(processes: Sequence[subprocess.Popen[Any]]) -> float | None:
+    """User + system CPU the processes have used so far (Linux /proc; None elsewhere)."""
+    total = 0.0
+    try:
+        for process in processes:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+    return total
 
 
 def phase_crash(
@@ -297,7 +336,7 @@ def phase_crash(
         worker.wait()
         print(f"  kill {kill + 1:2d}: {received():6d} of {count} received", flush=True)
     worker = start_worker()
-    while Message.objects.filter(campaign=campaign, state__in=("queued", "sending")).exists():
+    while open_rows(campaign).exists():
         time.sleep(0.5)
     time.sleep(0.5)
     worker.send_signal(signal.SIGTERM)
@@ -351,13 +390,13 @@ def main() -> None:
         log_path.touch()
         sink = start_sink(port, log_path)
         try:
-            run(args, port, log_path)
+            run(args, port, log_path, sink)
         finally:
             sink.send_signal(signal.SIGTERM)
             sink.wait(timeout=10)
 
 
-def run(args: argparse.Namespace, port: int, log_path: Path) -> None:
+def run(args: argparse.Namespace, port: int, log_path: Path, sink: subprocess.Popen[str]) -> None:
     from django.db import connection
 
     people = max(args.messages, args.crash_messages)
@@ -370,7 +409,7 @@ def run(args: argparse.Namespace, port: int, log_path: Path) -> None:
     campaign, queued, enqueue_s = phase_enqueue(admin, mailbox, template)
     print(f"render+enqueue: {queued:,} messages in {enqueue_s:.1f}s", flush=True)
     count = args.send or queued
-    baseline, ours = phase_rates(campaign, count, port, args.workers)
+    baseline, ours = phase_rates(campaign, count, port, args.workers, sink)
     print(
         f"send rate ({count:,} messages): smtplib {baseline:,.0f}/s, talentloop {ours:,.0f}/s",
         flush=True,

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr
 
@@ -44,6 +47,7 @@ logger = logging.getLogger(__name__)
 # messages (milliseconds apart) keeps a cancelled message from going out without a query
 # per message.
 RECHECK_EVERY = 10
+DRAIN_SECONDS = 2.0
 
 
 @dataclass
@@ -100,10 +104,30 @@ def _one_pass(
 ) -> DeliveryStats:
     stats = DeliveryStats()
     for mailbox in mailboxes:
-        rows, token = claim(mailbox, worker_id=worker_id, now=now or clock.now(), batch=batch)
-        if rows:
-            send_claimed(mailbox, rows, token, stats)
+        _drain(mailbox, worker_id, now, batch, stats)
     return stats
+
+
+def _drain(
+    mailbox: Mailbox, worker_id: str, now: datetime | None, batch: int | None, stats: DeliveryStats
+) -> None:
+    """Claim and send batches of one mailbox over one connection until none is due.
+
+    Why a time budget: the same loop runs tasks and due items; a long backlog gives way
+    after DRAIN_SECONDS and the next pass goes on with it.
+    """
+    deadline = time.monotonic() + DRAIN_SECONDS
+    connection: BaseEmailBackend | None = None
+    try:
+        while True:
+            rows, token = claim(mailbox, worker_id=worker_id, now=now or clock.now(), batch=batch)
+            if not rows:
+                return
+            connection = _send_batch(mailbox, rows, token, stats, connection)
+            if time.monotonic() >= deadline:
+                return
+    finally:
+        _close(connection)
 
 
 def _due(mailbox_id: int, now: datetime) -> Q:
@@ -135,7 +159,7 @@ def claim(
     size = batch or settings.OUTREACH_CLAIM_BATCH
     token = f"{get_random_string(10)}:{worker_id}"[:64]
     lease_end = now + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
-    with transaction.atomic():
+    with OUTCOMES.exclusive(), transaction.atomic():
         # Why lock the mailbox row: the budget check and the claim must be one step, or two
         # workers could both see room for the last N messages of the day.
         locked = Mailbox.objects.select_for_update().filter(pk=mailbox.pk, active=True).first()
@@ -176,10 +200,21 @@ def claim(
 
 def send_claimed(mailbox: Mailbox, rows: list[Message], token: str, stats: DeliveryStats) -> None:
     """Send a claimed batch over one connection; each outcome is written as it happens."""
+    _close(_send_batch(mailbox, rows, token, stats, None))
+
+
+def _send_batch(
+    mailbox: Mailbox,
+    rows: list[Message],
+    token: str,
+    stats: DeliveryStats,
+    connection: BaseEmailBackend | None,
+) -> BaseEmailBackend | None:
+    """Send a claimed batch over `connection` (opened when needed); returns the connection,
+    still open unless it broke. Each outcome is written as it happens."""
     facts = queries.contact_facts(
         mailbox.workspace_id, [(row.person_id, row.to_address) for row in rows]
     )
-    connection: BaseEmailBackend | None = None
     ours: set[int] = set()
     checked: set[int] = set()
     try:
@@ -198,9 +233,12 @@ def send_claimed(mailbox: Mailbox, rows: list[Message], token: str, stats: Deliv
             if row.pk not in ours:
                 continue  # cancelled (suppressed, unsubscribed) since the claim
             connection = _send_one(connection, mailbox, row, token, stats)
-    finally:
+    except BaseException:
         _close(connection)
+        raise
+    finally:
         transaction.on_commit(dispatch_events.enqueue)
+    return connection
 
 
 def _send_one(
@@ -301,8 +339,60 @@ def _failure(
 
 
 def _finish(row: Message, token: str, *, state: str, reason: str, now: datetime) -> None:
-    with transaction.atomic():
-        outbox_sql.finish(row, token, state=state, reason=reason, now=now)
+    OUTCOMES.write(lambda: outbox_sql.finish(row, token, state=state, reason=reason, now=now))
+
+
+@dataclass
+class _Pending:
+    write: Callable[[], object]
+    done: bool = False
+    error: BaseException | None = None
+
+
+@dataclass
+class GroupCommit:
+    """Commits the outcomes of a process's sending threads together.
+
+    Each sending thread hands over its outcome and waits until it is committed before it
+    sends its next message, so a crash can still lose at most one outcome per connection
+    (the duplicate bound). Whichever thread takes the lock first commits everything handed
+    over by then in one transaction; the others find theirs done. Why: one commit and one
+    write lock per group instead of per message, and threads of one process queue on a
+    Python lock (woken at once) instead of sleeping in SQLite's busy handler.
+    """
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock)
+    _queue: list[_Pending] = field(default_factory=list)
+
+    def write(self, write: Callable[[], object]) -> None:
+        entry = _Pending(write)
+        with self._queue_lock:
+            self._queue.append(entry)
+        with self._lock:
+            if not entry.done:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                try:
+                    with transaction.atomic():
+                        for pending in group:
+                            pending.write()
+                except BaseException as error:
+                    for pending in group:
+                        pending.error = error
+                    raise
+                finally:
+                    for pending in group:
+                        pending.done = True
+        if entry.error is not None:
+            raise entry.error
+
+    def exclusive(self) -> threading.Lock:
+        """The same lock, for other write transactions of the sending threads (claims)."""
+        return self._lock
+
+
+OUTCOMES = GroupCommit()
 
 
 def open_connection(mailbox: Mailbox) -> BaseEmailBackend:

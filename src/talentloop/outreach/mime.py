@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import binascii
 import email
-import secrets
+import random
 from email.header import Header
 from email.message import Message as MimeMessage
 from email.utils import formatdate
@@ -72,7 +72,9 @@ class OutboxEmail(EmailMultiAlternatives):
         if not html:
             body = b"\r\n".join([*lines, *text, b""]) + b"\r\n" + _crlf(_base64(str(self.body)))
             return PreparedMime(body)
-        boundary = f"=_tl_{secrets.token_hex(12)}"
+        # Why not secrets: a boundary must only differ from the body, which is base64 and
+        # cannot contain "=_"; a fresh random number per message is plenty.
+        boundary = f"=_tl_{random.getrandbits(96):024x}"
         parts = [
             *lines,
             f'Content-Type: multipart/alternative; boundary="{boundary}"'.encode(),
