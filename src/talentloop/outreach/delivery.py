@@ -187,15 +187,28 @@ def claim(
             )
     rows = (
         list(
-            # Why by id as well: the ids are at hand and claimed_by has no index.
+            # Why by id as well: the ids are at hand and claimed_by has no index. Why no
+            # related rows and no timestamps: sending reads the mailbox it was given and none
+            # of the row's times, and building those objects per message showed in profiles.
             Message.objects.filter(pk__in=ids, claimed_by=token)
-            .select_related("mailbox__workspace")
+            .defer(*_NOT_NEEDED_TO_SEND)
             .order_by("id")
         )
         if claimed
         else []
     )
     return rows, token
+
+
+_NOT_NEEDED_TO_SEND = (
+    "created_at",
+    "updated_at",
+    "next_attempt_at",
+    "claimed_until",
+    "sent_at",
+    "reason",
+    "idempotency_key",
+)
 
 
 def send_claimed(mailbox: Mailbox, rows: list[Message], token: str, stats: DeliveryStats) -> None:

@@ -10,7 +10,7 @@ sends it; only `message()` is faster.
 
 from __future__ import annotations
 
-import binascii
+import base64
 import email
 import random
 from email.header import Header
@@ -28,8 +28,8 @@ def _header(value: str) -> str:
 
 
 def _base64(text: str) -> bytes:
-    data = text.encode("utf-8")
-    return b"".join(binascii.b2a_base64(data[i : i + 57]) for i in range(0, len(data), 57))
+    # 76-character lines, as RFC 2045 asks.
+    return base64.encodebytes(text.encode("utf-8"))
 
 
 class PreparedMime:

@@ -76,8 +76,7 @@ def _plain_envelope(email_message: Any) -> tuple[str, list[str]] | None:
 
 def _is_plain(address: str) -> bool:
     # A bare addr-spec in ASCII with no characters that would need quoting or folding.
-    return (
-        address.isascii()
-        and address.count("@") == 1
-        and not any(character in address for character in ' <>()[],;:"\\\r\n')
-    )
+    return address.isascii() and address.count("@") == 1 and _NEEDS_QUOTING.isdisjoint(address)
+
+
+_NEEDS_QUOTING = frozenset(' <>()[],;:"\\\r\n')
