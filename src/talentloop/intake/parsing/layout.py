@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from talentloop.intake.parsing import content_ops
+
 _GAP = 3  # blank characters a gutter needs; word spacing in justified text is 1-2
 _MIN_SPLIT_LINES = 4
 _MULTI_SPACE = re.compile(r" {3,}")
@@ -68,11 +70,37 @@ def page_text(page: Any, *, lean: bool = True) -> str:
     """The page's text in reading order, one visual line per line, columns unfolded."""
     if lean:
         _use_lean_content(page)
-    raw: str = page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)
+    raw = _layout_mode_text(page)
     lines = [line.rstrip() for line in raw.splitlines()]
     gutter = find_gutter(lines)
     ordered = unfold_columns(lines, gutter) if gutter else lines
     return "\n".join(_tidy(line) for line in ordered if line.strip())
+
+
+def _layout_mode_text(page: Any) -> str:
+    """What `page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)`
+    returns, with the content stream read by `content_ops` (pypdf's own reader when that
+    declines): the same steps as pypdf's layout mode, with its defaults."""
+    from pypdf._text_extraction import _layout_mode
+    from pypdf.generic import ArrayObject, ContentStream, StreamObject
+
+    fonts = page._layout_mode_fonts()
+    contents = page.get("/Contents")
+    if contents is not None:
+        contents = contents.get_object()
+    if not isinstance(contents, (ArrayObject, StreamObject)):
+        return ""
+    stream = ContentStream(contents, page.pdf, "bytes")
+    operations = content_ops.operations(stream.get_data())
+    if operations is None:
+        operations = stream.operations
+    groups = _layout_mode.text_show_operations(iter(operations), fonts, True, None)
+    if not groups:
+        return ""
+    lines = _layout_mode.y_coordinate_groups(groups, None)
+    char_width = _layout_mode.fixed_char_width(groups, 1.25)
+    text: str = _layout_mode.fixed_width_page(lines, char_width, False, 1)
+    return text
 
 
 def _tidy(line: str) -> str:
