@@ -10,7 +10,7 @@ import pytest
 from talentloop.accounts.models import User, Workspace
 from talentloop.conftest import Personas
 from talentloop.outreach import actions, mailbox_actions, template_actions
-from talentloop.outreach.models import Mailbox, Template
+from talentloop.outreach.models import Mailbox, Message, Template
 from talentloop.outreach.tests.imap_fixture import imap_server  # noqa: F401 - fixture
 from talentloop.outreach.tests.smtp_sink import SmtpSink
 from talentloop.people.models import Person
@@ -79,6 +79,20 @@ def make_contactable(actor: User, workspace: Workspace, **fields: Any) -> Person
         actor=actor, person=person, basis="legitimate_interest", note="sourced for a role"
     )
     return person
+
+
+def queue(
+    personas: Personas, mailbox: Mailbox, person: Person, template: Template, key: str = "k1"
+) -> Message:
+    """One message to the person from the recruiter, queued the way the app queues it."""
+    return actions.queue_message(
+        actor=personas.recruiter,
+        workspace=personas.workspace,
+        mailbox=mailbox,
+        person=person,
+        template=template,
+        idempotency_key=key,
+    )
 
 
 @pytest.fixture

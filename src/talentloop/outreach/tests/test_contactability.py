@@ -10,6 +10,7 @@ from talentloop.conftest import Personas
 from talentloop.core.models import Event
 from talentloop.outreach import actions, delivery, domain
 from talentloop.outreach.models import ContactBasis, Mailbox, Message, Template
+from talentloop.outreach.tests.conftest import queue
 from talentloop.outreach.tests.smtp_sink import SmtpSink
 from talentloop.people.models import Person
 from talentloop.testing.factories import PersonFactory
@@ -82,24 +83,11 @@ def test_basis_needs_evidence_or_note() -> None:
     assert domain.basis_problems(basis="consent", evidence="web form 2026-01-02", note="") == {}
 
 
-def _queue(
-    personas: Personas, mailbox: Mailbox, person: Person, template: Template, key: str = "k"
-) -> Message:
-    return actions.queue_message(
-        actor=personas.recruiter,
-        workspace=personas.workspace,
-        mailbox=mailbox,
-        person=person,
-        template=template,
-        idempotency_key=key,
-    )
-
-
 def test_no_lawful_basis_is_refused_at_queue_time_with_its_reason(
     personas: Personas, smtp_mailbox: Mailbox, smtp_sink: SmtpSink, template: Template
 ) -> None:
     person = PersonFactory(workspace=personas.workspace, primary_email="nobasis@example.com")
-    message = _queue(personas, smtp_mailbox, person, template)
+    message = queue(personas, smtp_mailbox, person, template, key="k")
     assert message.state == "refused"
     assert "no lawful basis" in message.reason
     assert Event.objects.filter(verb="message.refused", subject_id=message.pk).exists()
@@ -111,7 +99,7 @@ def test_invalid_address_is_skipped_with_its_reason(
     personas: Personas, smtp_mailbox: Mailbox, template: Template
 ) -> None:
     person = PersonFactory(workspace=personas.workspace, primary_email="")
-    message = _queue(personas, smtp_mailbox, person, template)
+    message = queue(personas, smtp_mailbox, person, template, key="k")
     assert message.state == "refused"
     assert message.reason == "no email address"
 
@@ -123,7 +111,7 @@ def test_do_not_contact_set_after_queueing_is_refused_at_send_time(
     contactable: Person,
     template: Template,
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template, key="k")
     assert message.state == "queued"
     Person.objects.filter(pk=contactable.pk).update(do_not_contact=True)
     stats = delivery.deliver_due(worker_id="t")
@@ -141,7 +129,7 @@ def test_withdrawn_consent_is_refused_at_send_time(
     contactable: Person,
     template: Template,
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template, key="k")
     for basis in ContactBasis.objects.filter(person=contactable):
         actions.withdraw_basis(actor=personas.recruiter, basis=basis)
     delivery.deliver_due(worker_id="t")
@@ -158,14 +146,14 @@ def test_suppressing_an_address_cancels_its_queued_mail(
     contactable: Person,
     template: Template,
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template, key="k")
     actions.suppress(personas.workspace, contactable.primary_email.upper(), "hard_bounce")
     message.refresh_from_db()
     assert message.state == "cancelled"
     assert "hard_bounce" in message.reason
     delivery.deliver_due(worker_id="t")
     assert smtp_sink.received == []
-    again = _queue(personas, smtp_mailbox, contactable, template, key="k2")
+    again = queue(personas, smtp_mailbox, contactable, template, key="k2")
     assert again.state == "refused"
     assert "suppression list" in again.reason
 
@@ -177,7 +165,7 @@ def test_suppression_between_claim_and_send_still_stops_the_message(
     contactable: Person,
     template: Template,
 ) -> None:
-    _queue(personas, smtp_mailbox, contactable, template)
+    queue(personas, smtp_mailbox, contactable, template, key="k")
     rows, token = delivery.claim(
         smtp_mailbox, worker_id="t", now=Message.objects.get().next_attempt_at
     )
@@ -208,7 +196,7 @@ def test_topic_opt_out_refuses_that_topic_only(
         idempotency_key="n",
         topic="newsletter",
     )
-    personal = _queue(personas, smtp_mailbox, contactable, template, key="p")
+    personal = queue(personas, smtp_mailbox, contactable, template, key="p")
     assert news.state == "refused"
     assert "newsletter" in news.reason
     assert personal.state == "queued"

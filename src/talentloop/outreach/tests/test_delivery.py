@@ -11,21 +11,9 @@ from talentloop.core import clock
 from talentloop.core.models import Event
 from talentloop.outreach import actions, delivery
 from talentloop.outreach.models import DeliveryEvent, Mailbox, Message, Template
+from talentloop.outreach.tests.conftest import queue
 from talentloop.outreach.tests.smtp_sink import SmtpSink
 from talentloop.people.models import Person
-
-
-def _queue(
-    personas: Personas, mailbox: Mailbox, person: Person, template: Template, key: str = "k1"
-) -> Message:
-    return actions.queue_message(
-        actor=personas.recruiter,
-        workspace=personas.workspace,
-        mailbox=mailbox,
-        person=person,
-        template=template,
-        idempotency_key=key,
-    )
 
 
 def test_queued_message_arrives_with_unsubscribe_headers_and_both_parts(
@@ -36,7 +24,7 @@ def test_queued_message_arrives_with_unsubscribe_headers_and_both_parts(
     template: Template,
 ) -> None:
     # given
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     # when
     stats = delivery.deliver_due(worker_id="t")
     # then
@@ -64,8 +52,8 @@ def test_same_idempotency_key_twice_queues_and_sends_one_message(
     contactable: Person,
     template: Template,
 ) -> None:
-    first = _queue(personas, smtp_mailbox, contactable, template, key="enrolment-1:step-1")
-    second = _queue(personas, smtp_mailbox, contactable, template, key="enrolment-1:step-1")
+    first = queue(personas, smtp_mailbox, contactable, template, key="enrolment-1:step-1")
+    second = queue(personas, smtp_mailbox, contactable, template, key="enrolment-1:step-1")
     delivery.deliver_due(worker_id="t")
     delivery.deliver_due(worker_id="t")
     assert first.pk == second.pk
@@ -80,7 +68,7 @@ def test_reply_in_thread_carries_in_reply_to_and_references(
     contactable: Person,
     template: Template,
 ) -> None:
-    first = _queue(personas, smtp_mailbox, contactable, template, key="a")
+    first = queue(personas, smtp_mailbox, contactable, template, key="a")
     follow_up = actions.queue_message(
         actor=personas.recruiter,
         workspace=personas.workspace,
@@ -107,7 +95,7 @@ def test_temporary_failure_retries_with_backoff_then_sends(
     template: Template,
 ) -> None:
     smtp_sink.handler.scripted[contactable.primary_email] = ["451 4.3.0 try again later"]
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     start = clock.now()
     with time_machine.travel(start, tick=False):
         stats = delivery.deliver_due(worker_id="t")
@@ -141,7 +129,7 @@ def test_permanent_failure_marks_failed_with_the_servers_reason(
     template: Template,
 ) -> None:
     smtp_sink.handler.scripted[contactable.primary_email] = ["550 5.1.1 no such user"]
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     stats = delivery.deliver_due(worker_id="t")
     message.refresh_from_db()
     assert stats.failed == 1
@@ -161,7 +149,7 @@ def test_temporary_failures_give_up_after_the_last_attempt(
     from talentloop.outreach.domain import MAX_ATTEMPTS
 
     smtp_sink.handler.scripted[contactable.primary_email] = ["421 busy"] * MAX_ATTEMPTS
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     moment = clock.now()
     for _ in range(MAX_ATTEMPTS):
         with time_machine.travel(moment, tick=False):
@@ -183,7 +171,7 @@ def test_unreachable_server_is_a_temporary_failure(
 
     smtp_mailbox.smtp_port = free_port()  # nothing listens there
     smtp_mailbox.save()
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     stats = delivery.deliver_due(worker_id="t")
     message.refresh_from_db()
     assert stats.retried == 1
@@ -199,7 +187,7 @@ def test_daily_limit_holds_the_rest_for_tomorrow(
     smtp_mailbox.save()
     for index in range(3):
         person = make_contactable(personas.recruiter, personas.workspace)
-        _queue(personas, smtp_mailbox, person, template, key=f"k{index}")
+        queue(personas, smtp_mailbox, person, template, key=f"k{index}")
     assert delivery.deliver_due(worker_id="t").sent == 2
     assert delivery.deliver_due(worker_id="t").sent == 0
     with time_machine.travel(clock.now() + timedelta(days=1), tick=False):
@@ -216,7 +204,7 @@ def test_spacing_sends_one_message_per_interval(
     smtp_mailbox.save()
     for index in range(2):
         person = make_contactable(personas.recruiter, personas.workspace)
-        _queue(personas, smtp_mailbox, person, template, key=f"k{index}")
+        queue(personas, smtp_mailbox, person, template, key=f"k{index}")
     start = clock.now()
     with time_machine.travel(start, tick=False):
         assert delivery.deliver_due(worker_id="t").sent == 1
@@ -232,7 +220,7 @@ def test_abandoned_claim_is_sent_after_its_lease_expires(
     contactable: Person,
     template: Template,
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template)
+    message = queue(personas, smtp_mailbox, contactable, template)
     now = clock.now()
     rows, _token = delivery.claim(smtp_mailbox, worker_id="crashed", now=now)
     assert [row.pk for row in rows] == [message.pk]  # claimed, then the worker "dies"
@@ -261,7 +249,7 @@ def test_non_ascii_headers_and_bodies_survive_the_trip(
         html="<p>Hallo {{ person.first_name }}, schöne Grüße ✓</p>",
         text="Hallo {{ person.first_name }}, schöne Grüße ✓",
     )
-    _queue(personas, smtp_mailbox, zoe, greeting)
+    queue(personas, smtp_mailbox, zoe, greeting)
     delivery.deliver_due(worker_id="t")
     [received] = smtp_sink.received
     mime = message_from_bytes(received.data, policy=email_policy.default)

@@ -16,8 +16,9 @@ from anymail.message import AnymailRecipientStatus
 from django.core import mail
 
 from talentloop.conftest import Personas
-from talentloop.outreach import actions, delivery, mailbox_actions
-from talentloop.outreach.models import DeliveryEvent, Mailbox, Message, Template
+from talentloop.outreach import delivery, mailbox_actions
+from talentloop.outreach.models import DeliveryEvent, Mailbox, Template
+from talentloop.outreach.tests.conftest import queue
 from talentloop.people.models import Person
 
 HERE = "talentloop.outreach.tests.test_delivery_provider"
@@ -55,17 +56,6 @@ def provider_mailbox(personas: Personas) -> Mailbox:
     )
 
 
-def _queue(personas: Personas, mailbox: Mailbox, person: Person, template: Template) -> Message:
-    return actions.queue_message(
-        actor=personas.recruiter,
-        workspace=personas.workspace,
-        mailbox=mailbox,
-        person=person,
-        template=template,
-        idempotency_key="provider-1",
-    )
-
-
 def test_the_provider_accepts_the_message_with_its_headers(
     settings: Any,
     personas: Personas,
@@ -75,7 +65,7 @@ def test_the_provider_accepts_the_message_with_its_headers(
 ) -> None:
     # given
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-    message = _queue(personas, provider_mailbox, contactable, template)
+    message = queue(personas, provider_mailbox, contactable, template, key="provider-1")
 
     # when
     stats = delivery.deliver_due(worker_id="t")
@@ -98,7 +88,7 @@ def test_a_recipient_the_provider_refuses_fails_at_once_with_the_reason(
     template: Template,
 ) -> None:
     settings.EMAIL_BACKEND = f"{HERE}.RefusingProvider"
-    message = _queue(personas, provider_mailbox, contactable, template)
+    message = queue(personas, provider_mailbox, contactable, template, key="provider-1")
 
     stats = delivery.deliver_due(worker_id="t")
 
@@ -116,7 +106,7 @@ def test_a_failing_provider_api_is_retried_later(
     template: Template,
 ) -> None:
     settings.EMAIL_BACKEND = f"{HERE}.FailingProvider"
-    message = _queue(personas, provider_mailbox, contactable, template)
+    message = queue(personas, provider_mailbox, contactable, template, key="provider-1")
 
     stats = delivery.deliver_due(worker_id="t")
 

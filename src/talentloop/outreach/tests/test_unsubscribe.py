@@ -7,24 +7,11 @@ from urllib.parse import urlsplit
 from django.test import Client
 
 from talentloop.conftest import Personas
-from talentloop.outreach import actions, delivery, links
+from talentloop.outreach import delivery, links
 from talentloop.outreach.models import ContactPreference, Mailbox, Message, Suppression, Template
-from talentloop.outreach.tests.conftest import make_contactable
+from talentloop.outreach.tests.conftest import make_contactable, queue
 from talentloop.outreach.tests.smtp_sink import SmtpSink
 from talentloop.people.models import Person
-
-
-def _queue(
-    personas: Personas, mailbox: Mailbox, person: Person, template: Template, key: str
-) -> Message:
-    return actions.queue_message(
-        actor=personas.recruiter,
-        workspace=personas.workspace,
-        mailbox=mailbox,
-        person=person,
-        template=template,
-        idempotency_key=key,
-    )
 
 
 def _path(url: str) -> str:
@@ -37,9 +24,9 @@ def test_one_click_post_suppresses_and_cancels_all_queued_mail_to_the_address(
     # given two queued messages to Ada and one to Bob
     ada = make_contactable(personas.recruiter, personas.workspace, primary_email="ada@example.com")
     bob = make_contactable(personas.recruiter, personas.workspace, primary_email="bob@example.com")
-    first = _queue(personas, smtp_mailbox, ada, template, "a1")
-    _queue(personas, smtp_mailbox, ada, template, "a2")
-    _queue(personas, smtp_mailbox, bob, template, "b1")
+    first = queue(personas, smtp_mailbox, ada, template, "a1")
+    queue(personas, smtp_mailbox, ada, template, "a2")
+    queue(personas, smtp_mailbox, bob, template, "b1")
     # when the mail provider posts the one-click body to Ada's List-Unsubscribe URL
     response = Client(enforce_csrf_checks=True).post(
         _path(first.unsubscribe_url),
@@ -58,7 +45,7 @@ def test_one_click_post_suppresses_and_cancels_all_queued_mail_to_the_address(
 def test_get_on_the_unsubscribe_link_only_asks_for_confirmation(
     personas: Personas, smtp_mailbox: Mailbox, contactable: Person, template: Template
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template, "a")
+    message = queue(personas, smtp_mailbox, contactable, template, "a")
     response = Client().get(_path(message.unsubscribe_url))
     assert response.status_code == 200
     assert b"Unsubscribe" in response.content
@@ -128,7 +115,7 @@ def test_preference_centre_updates_topics_and_job_alert_interests(
 def test_preference_centre_unsubscribe_from_everything(
     personas: Personas, smtp_mailbox: Mailbox, contactable: Person, template: Template
 ) -> None:
-    message = _queue(personas, smtp_mailbox, contactable, template, "a")
+    message = queue(personas, smtp_mailbox, contactable, template, "a")
     url = _path(
         links.recipient_links(
             workspace_id=personas.workspace.pk,
