@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from talentloop.accounts import domain as roles
 from talentloop.accounts import permissions
 from talentloop.accounts.models import User
-from talentloop.core.errors import Conflict, PermissionDenied, ValidationFailed
+from talentloop.core.errors import PermissionDenied, ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.outreach import domain, secrets
 from talentloop.outreach.models import Mailbox
+from talentloop.outreach.saving import save_named
 
 PLAIN_FIELDS = (
     "name",
@@ -78,18 +79,13 @@ def save_mailbox(*, actor: User, mailbox: Mailbox | None = None, **fields: Any) 
     )
     if problems:
         raise ValidationFailed("the mailbox settings are incomplete", fields=problems)
-    try:
-        with transaction.atomic():
-            row.save()
-            record_event(
-                workspace=actor.workspace,  # type: ignore[arg-type]
-                actor=actor,
-                verb="mailbox.created" if creating else "mailbox.updated",
-                subject=row,
-                changed_fields=changed,
-            )
-    except IntegrityError:
-        raise Conflict("a mailbox with this name exists", fields={"name": "taken"}) from None
+    save_named(
+        row,
+        actor=actor,
+        verb="mailbox.created" if creating else "mailbox.updated",
+        changed_fields=changed,
+        what="mailbox",
+    )
     return row
 
 

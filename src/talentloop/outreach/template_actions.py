@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from talentloop.accounts import permissions
 from talentloop.accounts.models import User
-from talentloop.core.errors import Conflict, ValidationFailed
+from talentloop.core.errors import ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.outreach import domain, links
 from talentloop.outreach.models import Template
 from talentloop.outreach.rendering import Rendered, TemplateSource, render_template
+from talentloop.outreach.saving import save_named
 from talentloop.people.models import Person
 from talentloop.people.queries import visible_people
 
@@ -80,18 +81,13 @@ def save_template(*, actor: User, template: Template | None = None, **fields: An
             "unknown topic", fields={"topic": "one of " + ", ".join(domain.TOPICS)}
         )
     validate(actor=actor, source=row)
-    try:
-        with transaction.atomic():
-            row.save()
-            record_event(
-                workspace=actor.workspace,  # type: ignore[arg-type]
-                actor=actor,
-                verb="template.created" if creating else "template.updated",
-                subject=row,
-                changed_fields=changed,
-            )
-    except IntegrityError:
-        raise Conflict("a template with this name exists", fields={"name": "taken"}) from None
+    save_named(
+        row,
+        actor=actor,
+        verb="template.created" if creating else "template.updated",
+        changed_fields=changed,
+        what="template",
+    )
     return row
 
 
