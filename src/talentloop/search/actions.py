@@ -42,16 +42,17 @@ class RefreshResult:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str, *, what: str = "segment") -> str:
+    """A segment's or list's name with its spaces tidied; refused when empty or too long."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise ValidationFailed("a segment needs a name", fields={"name": "required"})
+        raise ValidationFailed(f"a {what} needs a name", fields={"name": "required"})
     if len(cleaned) > NAME_MAX:
         raise ValidationFailed("the name is too long", fields={"name": f"at most {NAME_MAX}"})
     return cleaned
 
 
-def _clean_description(description: str) -> str:
+def clean_description(description: str) -> str:
     cleaned = description.strip()
     if len(cleaned) > DESCRIPTION_MAX:
         raise ValidationFailed(
@@ -87,13 +88,13 @@ def do_create_segment(
     *, actor: User | None, workspace: Workspace, name: str, query: str, description: str = ""
 ) -> Segment:
     """Save a dynamic segment and take its first membership as the baseline (no events)."""
-    clean_name = _clean_name(name)
+    tidy_name = clean_name(name)
     condition = check_query(workspace, query, owner_id=actor.pk if actor else None)
-    refuse_taken_name(Segment.objects.filter(workspace=workspace), clean_name, None)
+    refuse_taken_name(Segment.objects.filter(workspace=workspace), tidy_name, None)
     segment = Segment.objects.create(
         workspace=workspace,
-        name=clean_name,
-        description=_clean_description(description),
+        name=tidy_name,
+        description=clean_description(description),
         query=query.strip(),
         owner=actor,
     )
@@ -114,14 +115,14 @@ def do_update_segment(
     """Change a segment; a new query re-baselines membership without entered/left events."""
     segment = Segment.objects.select_for_update().get(pk=segment.pk)
     changed: list[str] = []
-    if name is not None and _clean_name(name) != segment.name:
-        segment.name = _clean_name(name)
+    if name is not None and clean_name(name) != segment.name:
+        segment.name = clean_name(name)
         refuse_taken_name(
             Segment.objects.filter(workspace=segment.workspace), segment.name, segment.pk
         )
         changed.append("name")
-    if description is not None and _clean_description(description) != segment.description:
-        segment.description = _clean_description(description)
+    if description is not None and clean_description(description) != segment.description:
+        segment.description = clean_description(description)
         changed.append("description")
     condition = None
     if query is not None and query.strip() != segment.query:

@@ -11,31 +11,16 @@ from talentloop.core import clock
 from talentloop.core.errors import ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.people.models import Person
-from talentloop.search.actions import insert_selected, refuse_taken_name
+from talentloop.search.actions import (
+    clean_description,
+    clean_name,
+    insert_selected,
+    refuse_taken_name,
+)
 from talentloop.search.models import Segment, SegmentMembership, StaticList, StaticListMember
 
-NAME_MAX = 100
-DESCRIPTION_MAX = 2000
 MAX_IDS_PER_CALL = 5000
 _BATCH = 2000
-
-
-def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise ValidationFailed("a list needs a name", fields={"name": "required"})
-    if len(cleaned) > NAME_MAX:
-        raise ValidationFailed("the name is too long", fields={"name": f"at most {NAME_MAX}"})
-    return cleaned
-
-
-def _clean_description(description: str) -> str:
-    cleaned = description.strip()
-    if len(cleaned) > DESCRIPTION_MAX:
-        raise ValidationFailed(
-            "the description is too long", fields={"description": f"at most {DESCRIPTION_MAX}"}
-        )
-    return cleaned
 
 
 @transaction.atomic
@@ -43,12 +28,12 @@ def do_create_list(
     *, actor: User | None, workspace: Workspace, name: str, description: str = ""
 ) -> StaticList:
     """Create an empty static list."""
-    clean_name = _clean_name(name)
-    refuse_taken_name(StaticList.objects.filter(workspace=workspace), clean_name, None)
+    tidy_name = clean_name(name, what="list")
+    refuse_taken_name(StaticList.objects.filter(workspace=workspace), tidy_name, None)
     static_list = StaticList.objects.create(
         workspace=workspace,
-        name=clean_name,
-        description=_clean_description(description),
+        name=tidy_name,
+        description=clean_description(description),
         owner=actor,
     )
     record_event(workspace=workspace, actor=actor, verb="list.created", subject=static_list)
@@ -65,16 +50,16 @@ def do_update_list(
 ) -> StaticList:
     """Rename a list or change its description."""
     changed: list[str] = []
-    if name is not None and _clean_name(name) != static_list.name:
-        static_list.name = _clean_name(name)
+    if name is not None and clean_name(name, what="list") != static_list.name:
+        static_list.name = clean_name(name, what="list")
         refuse_taken_name(
             StaticList.objects.filter(workspace=static_list.workspace),
             static_list.name,
             static_list.pk,
         )
         changed.append("name")
-    if description is not None and _clean_description(description) != static_list.description:
-        static_list.description = _clean_description(description)
+    if description is not None and clean_description(description) != static_list.description:
+        static_list.description = clean_description(description)
         changed.append("description")
     if changed:
         static_list.save(update_fields=[*changed, "updated_at"])
@@ -175,12 +160,12 @@ def do_snapshot_segment(
     *, actor: User | None, segment: Segment, name: str, description: str = ""
 ) -> StaticList:
     """Freeze a segment's current membership into a new static list."""
-    clean_name = _clean_name(name)
-    refuse_taken_name(StaticList.objects.filter(workspace=segment.workspace), clean_name, None)
+    tidy_name = clean_name(name, what="list")
+    refuse_taken_name(StaticList.objects.filter(workspace=segment.workspace), tidy_name, None)
     static_list = StaticList.objects.create(
         workspace=segment.workspace,
-        name=clean_name,
-        description=_clean_description(description),
+        name=tidy_name,
+        description=clean_description(description),
         owner=actor,
         source_segment=segment,
     )
