@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -14,9 +15,10 @@ from django.db import transaction
 
 from talentloop.accounts.models import User, Workspace
 from talentloop.core import clock
+from talentloop.core.bulk import refresh_statistics
 from talentloop.core.errors import Conflict, ValidationFailed
 from talentloop.core.events import record_event
-from talentloop.intake import pipeline, sources
+from talentloop.intake import leases, pipeline, sources
 from talentloop.intake.domain import (
     ImportOptions,
     MappingError,
@@ -273,19 +275,20 @@ def do_run_import(
 ) -> ImportBatch:
     """Import a queued batch (the worker or the CLI calls this); claimed once, then run.
 
-    `run` replaces the batch's own reading (the CLI passes a folder's files this way).
+    `run` replaces the batch's own reading (the CLI passes a folder's files this way). A
+    resumed batch goes on after the records its earlier runs committed.
     """
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=clock.now()
-    )
-    batch = ImportBatch.objects.select_related("workspace", "actor").get(pk=batch_id)
-    if claimed != 1:
-        return batch
+    batch = leases.claim(batch_id)
+    if batch is None:
+        return ImportBatch.objects.select_related("workspace", "actor").get(pk=batch_id)
     try:
         if run is not None:
             run(batch)
         else:
             _run(batch, progress, bulk)
+    except leases.LeaseLost:
+        # Why no _finish: the batch belongs to another run (or waits to be resumed) now.
+        return ImportBatch.objects.select_related("workspace", "actor").get(pk=batch_id)
     except TableError as error:
         return _finish(batch, BatchStatus.FAILED, str(error))
     except Exception:
@@ -301,13 +304,25 @@ def _run(batch: ImportBatch, progress: pipeline.Progress | None, bulk: bool | No
         resumes.run(batch, progress=progress)
         return
     use_bulk = batch.total_rows >= pipeline.BULK_MIN_ROWS if bulk is None else bulk
-    drafts = pipeline.batch_drafts(batch)
+    # Why skip: the records an interrupted run committed are in, and counted as such.
+    drafts = itertools.islice(pipeline.batch_drafts(batch), batch.processed_rows, None)
     pipeline.run_drafts(batch, batch.actor, drafts, bulk=use_bulk, progress=progress)
+    if use_bulk:
+        # Why: rows written by COPY are not all-visible until a vacuum passes, and autovacuum
+        # may be late or off; lists and counts over the new people would read the heap.
+        refresh_statistics(pipeline.BULK_TABLES)
 
 
 @transaction.atomic
 def _finish(batch: ImportBatch, status: BatchStatus, error: str) -> ImportBatch:
-    batch.refresh_from_db()
+    attempt = batch.attempt
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("workspace", "actor")
+        .get(pk=batch.pk)
+    )
+    if batch.status != BatchStatus.RUNNING or batch.attempt != attempt:
+        return batch  # Why: marked interrupted meanwhile; its file stays for the resume
     batch.status, batch.error, batch.finished_at = status.value, error[:500], clock.now()
     stored = batch.stored_file.name
     batch.stored_file = ""

@@ -17,7 +17,7 @@ from talentloop.api.common import ErrorOut, current_user
 from talentloop.api.errors import PayloadTooLarge
 from talentloop.api.pagination import Page, paginate
 from talentloop.core.errors import ValidationFailed
-from talentloop.intake import actions, queries
+from talentloop.intake import actions, leases, queries
 from talentloop.intake.domain import FIELD_TARGETS, target_label
 from talentloop.intake.models import ImportBatch
 from talentloop.intake.pipeline import PreviewLine
@@ -118,6 +118,14 @@ def commit_import(request: HttpRequest, batch_id: int) -> Status[Any]:
     user = current_user(request)
     batch = queries.access_batch(user, batch_id)
     return Status(202, actions.do_start_import(actor=user, batch=batch))
+
+
+@router.post("/imports/{batch_id}/resume", response={202: ImportBatchOut, 409: ErrorOut})
+def resume_import(request: HttpRequest, batch_id: int) -> Status[Any]:
+    """Go on with an interrupted import after the records already in; 409 otherwise."""
+    user = current_user(request)
+    batch = queries.access_batch(user, batch_id)
+    return Status(202, leases.do_resume_import(actor=user, batch=batch))
 
 
 @router.get("/imports/{batch_id}/issues", response=Page[ImportIssueOut])

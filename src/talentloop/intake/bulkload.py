@@ -118,6 +118,9 @@ def write_chunk(
             results += _update(actor, workspace, matched, options, batch_id)
     except DatabaseError:
         one_by_one += [item.index for item, _ in matched]
+    if any(result.outcome is not None for result in results):
+        # Why once per chunk: the events of the whole chunk go out with one dispatch task.
+        transaction.on_commit(_enqueue_dispatch)
     for index in sorted(one_by_one):
         results.append(
             upsert_one(
@@ -221,7 +224,6 @@ def _update(
         options=options,
         batch_id=batch_id,
     )
-    transaction.on_commit(_enqueue_dispatch)
     return [
         RowResult(item.index, item.draft.locator, outcome=outcome, problems=problems)
         for item, outcome, problems in results
@@ -292,7 +294,6 @@ def _insert(
     RowWriter(PersonTag, ["person", "tag", "created_at"]).write(links)
     RowWriter(ExternalId, _EXTERNAL_COLUMNS).write(external)
     RowWriter(Event, bulkupdate.EVENT_COLUMNS).write(events)
-    transaction.on_commit(_enqueue_dispatch)
     return [
         RowResult(item.index, item.draft.locator, outcome=Outcome(CREATED, None)) for item in fresh
     ]

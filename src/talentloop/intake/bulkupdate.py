@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import connection
+
 from talentloop.accounts.models import User, Workspace
 from talentloop.core import clock
 from talentloop.core.errors import AppError
@@ -107,13 +109,31 @@ def _apply_fields(
 
 
 def _save(people: Mapping[int, Person], changed: Mapping[int, list[str]], now: Any) -> None:
-    if not changed:
-        return
-    names = sorted({name for fields in changed.values() for name in fields})
-    rows = [people[person_id] for person_id in changed]
-    for person in rows:
+    """One UPDATE per person, the people with the same changed fields sent together.
+
+    Why not bulk_update: its CASE WHEN per person and field costs about a millisecond of
+    Python per person; executemany sends plain statements in one round trip (a pipeline on
+    PostgreSQL), with values prepared by the fields themselves as the ORM would.
+    """
+    groups: dict[tuple[str, ...], list[Person]] = {}
+    for person_id, fields_changed in changed.items():
+        person = people[person_id]
         person.updated_at = now
-    Person.objects.bulk_update(rows, [*names, "updated_at"])
+        groups.setdefault(tuple(sorted(set(fields_changed))), []).append(person)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for names, rows in groups.items():
+            fields: list[Any] = [Person._meta.get_field(name) for name in (*names, "updated_at")]
+            columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+            sql = f"UPDATE {quote(Person._meta.db_table)} SET {columns} WHERE id = %s"  # noqa: S608
+            cursor.executemany(sql, [_values(person, fields) for person in rows])
+
+
+def _values(person: Person, fields: Sequence[Any]) -> list[Any]:
+    prepared = [
+        field.get_db_prep_save(getattr(person, field.attname), connection) for field in fields
+    ]
+    return [*prepared, person.pk]
 
 
 def _updated_events(

@@ -41,12 +41,20 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:  # type: i
             "--map", action="append", default=[], help="COLUMN=TARGET, e.g. Mail=email"
         )
         sub.add_argument("--dry-run", action="store_true", help="preview the first rows only")
+    resume = kinds.add_parser(
+        "resume", help="go on with an interrupted import after the records already in"
+    )
+    resume.add_argument("batch_id", type=int, help="the import's number (its page shows it)")
+    resume.add_argument("--user", required=True, help="email of the user the import acts as")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from talentloop.cli import CliError
     from talentloop.core.errors import AppError
+    from talentloop.intake.actions import do_start_import
 
+    if args.import_kind == "resume":
+        return _resume(args.batch_id, args.user)
     path: Path = args.path
     if not path.exists():
         raise CliError(f"no such file or folder: {path}")
@@ -55,6 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         batch = _create(args, user, path)
         if args.dry_run:
             return _dry_run(batch, user, path)
+        do_start_import(actor=user, batch=batch, enqueue=False)
         return _run(batch, user, path)
     except AppError as error:
         raise CliError(error.message) from None
@@ -159,24 +168,43 @@ def _dry_run(batch: ImportBatch, user: User, path: Path) -> int:
     return 0
 
 
-def _run(batch: ImportBatch, user: User, path: Path) -> int:
+def _run(batch: ImportBatch, user: User, path: Path | None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from talentloop.intake.actions import do_run_import, do_start_import
+    from talentloop.intake.actions import do_run_import
 
-    do_start_import(actor=user, batch=batch, enqueue=False)
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as progress:
-        bar = progress.add_task(f"Importing {batch.file_name}", total=batch.total_rows or None)
+        bar = progress.add_task(
+            f"Importing {batch.file_name}",
+            total=batch.total_rows or None,
+            completed=batch.processed_rows,
+        )
 
         def advance(current: ImportBatch) -> None:
             progress.update(bar, completed=current.processed_rows)
 
-        if path.is_dir():
+        if path is not None and path.is_dir():
             done = _run_folder(batch, path, advance)
         else:
             done = do_run_import(batch_id=batch.pk, progress=advance)
     return _report(done)
+
+
+def _resume(batch_id: int, email: str) -> int:
+    """Queue an interrupted import again and run it here, after the records already in."""
+    from talentloop.cli import CliError
+    from talentloop.core.errors import AppError
+    from talentloop.intake.leases import do_resume_import
+    from talentloop.intake.queries import access_batch
+
+    try:
+        user = _user(email)
+        batch = do_resume_import(actor=user, batch=access_batch(user, batch_id), enqueue=False)
+        print(f"Resuming after the {batch.processed_rows:,} records already in.")
+        return _run(batch, user, None)
+    except AppError as error:
+        raise CliError(error.message) from None
 
 
 def _run_folder(batch: ImportBatch, path: Path, advance: Any) -> ImportBatch:

@@ -213,6 +213,11 @@ def target_label(target: str) -> str:
 def clean_cell(raw: object, *, multiline: bool = False) -> str:
     """A cell as text: control characters gone, spaces trimmed, single-line unless allowed."""
     text = "" if raw is None else str(raw)
+    # Why this shortcut: most cells are printable (no control characters, no line breaks,
+    # no whitespace but the plain space) and already trimmed; for them every step below
+    # gives the text back unchanged.
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         return " ".join(text.split())
@@ -262,7 +267,8 @@ def row_to_draft(
 def _apply_cell(draft: PersonDraft, target: str, text: str, external_system: str) -> None:
     if target in CONTACT_TARGETS:
         pattern = _SPLIT_PHONES if target == "phone" else _SPLIT_CONTACTS
-        for value in (part for part in pattern.split(text) if part):
+        values = pattern.split(text) if pattern.search(text) else [text]
+        for value in (part for part in values if part):
             first = not any(contact.kind == target for contact in draft.contacts)
             draft.contacts.append(ContactInput(kind=target, value=value, is_primary=first))
     elif target == "full_name":

@@ -26,6 +26,10 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", "Importing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted"
+
+
+FINISHED_STATUSES = frozenset({BatchStatus.DONE, BatchStatus.FAILED, BatchStatus.INTERRUPTED})
 
 
 class ImportBatch(WorkspaceScopedModel):
@@ -34,6 +38,12 @@ class ImportBatch(WorkspaceScopedModel):
     `headers` holds the column titles only and `mapping` column index → target; no cell
     values are kept here. `stored_file` is the upload, kept until the import finishes and
     then deleted: the report (ImportIssue) is all that remains of the file.
+
+    A running import holds a lease: `attempt` names the run that holds it and
+    `heartbeat_at` moves on with every chunk it commits. A run whose heartbeat stops (its
+    worker was killed) is marked interrupted; resuming it starts a new attempt after the
+    `processed_rows` already in. An interrupted batch keeps its file until it is resumed
+    and finishes.
     """
 
     actor = models.ForeignKey(
@@ -59,6 +69,8 @@ class ImportBatch(WorkspaceScopedModel):
     error = models.CharField(max_length=500, blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "-created_at"], name="importbatch_ws_recent")]
@@ -68,11 +80,16 @@ class ImportBatch(WorkspaceScopedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {BatchStatus.DONE, BatchStatus.FAILED}
+        """Nothing is running it: done, failed, or interrupted and waiting to be resumed."""
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_interrupted(self) -> bool:
+        return self.status == BatchStatus.INTERRUPTED
 
     @property
     def percent_done(self) -> int:
-        if self.is_finished:
+        if self.status in {BatchStatus.DONE, BatchStatus.FAILED}:
             return 100
         if not self.total_rows:
             return 0

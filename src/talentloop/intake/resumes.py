@@ -10,6 +10,7 @@ is removed with the rolled-back row).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,7 +30,13 @@ from talentloop.intake.models import FieldReview, ImportBatch
 from talentloop.intake.pipeline import PreviewLine, Progress, Tally, opener
 from talentloop.intake.records import PersonDraft
 from talentloop.intake.tabular import OpenBinary, TableError, TableShape, check_zip
-from talentloop.intake.upsert import Outcome, RowRefused, TagCache, upsert_draft
+from talentloop.intake.upsert import (
+    Outcome,
+    RowRefused,
+    TagCache,
+    lock_workspace_upserts,
+    upsert_draft,
+)
 from talentloop.people.actions import (
     ContactInput,
     EducationInput,
@@ -366,13 +373,18 @@ def run(
     """Import every resume of the batch (or the given files), one report line per problem."""
     options = options_from_json(batch.options)
     tags = TagCache(workspace=batch.workspace, actor=batch.actor)
-    tally = Tally()
-    for index, (name, read) in enumerate(files if files is not None else stored_files(batch)):
-        tally.add(batch, _one(batch, index, name, read, options, tags))
-        if index % 10 == 9:
+    tally = Tally.resumed(batch)
+    listed = files if files is not None else stored_files(batch)
+    # Why skip: the files an interrupted run committed are in, and counted as such.
+    for index, (name, read) in enumerate(itertools.islice(listed, batch.processed_rows, None)):
+        # Why the counts in the file's own transaction: a run killed between two files
+        # leaves counts that say exactly which files are in, so a resume reads none twice.
+        with transaction.atomic():
+            lock_workspace_upserts(batch.workspace_id)
+            tally.add(batch, _one(batch, index, name, read, options, tags))
             tally.flush(batch)
-            if progress is not None:
-                progress(batch)
+        if progress is not None and index % 10 == 9:
+            progress(batch)
     tally.flush(batch)
     if progress is not None:
         progress(batch)

@@ -53,6 +53,7 @@ class ImportBatchOut(Schema):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    heartbeat_at: datetime | None
 
 
 class ProblemOut(Schema):

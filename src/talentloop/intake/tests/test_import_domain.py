@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from talentloop.intake.domain import (
@@ -118,3 +120,26 @@ def test_guess_mapping_always_passes_its_own_check_when_it_maps_a_key(headers: l
     keys = {"email", "phone", "full_name", "first_name", "last_name", "external_id"}
     if keys & set(mapping.values()):
         assert check_mapping(mapping, len(headers), []) == mapping
+
+
+def slow_clean_cell(raw: object, *, multiline: bool) -> str:
+    """The cell rule without its shortcut for plain cells."""
+    text = "" if raw is None else str(raw)
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return " ".join(text.split()) if not multiline else text.strip()
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.text(" ab"),
+        st.text(" ab\t\n\r\x0b\x1c\x85\xa0\u2003\u2028"),
+        st.integers(),
+    )
+)
+@example("a  b")
+@example(" a")
+def test_clean_cell_shortcut_agrees_with_the_whole_rule(raw: object) -> None:
+    for multiline in (False, True):
+        assert clean_cell(raw, multiline=multiline) == slow_clean_cell(raw, multiline=multiline)
