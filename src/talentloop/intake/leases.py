@@ -120,16 +120,30 @@ def do_resume_import(
     """
     now = clock.now()
     resumable = Q(status=BatchStatus.INTERRUPTED) | _stale(now)
-    claimed = ImportBatch.objects.filter(resumable, pk=batch.pk).update(
-        status=BatchStatus.QUEUED, error="", updated_at=now
-    )
-    if claimed != 1:
-        raise Conflict("only an interrupted import can be resumed", code="import_not_interrupted")
-    batch.refresh_from_db()
-    if not batch.stored_file:  # a folder imported from the command line keeps no file
-        raise Conflict(
-            "the files of this import were not kept: import them again", code="import_file_gone"
+    # Why one transaction: a resume refused for a missing file leaves the batch as it was.
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(resumable, pk=batch.pk).update(
+            status=BatchStatus.QUEUED, error="", updated_at=now
         )
+        if claimed != 1:
+            raise Conflict(
+                "only an interrupted import can be resumed", code="import_not_interrupted"
+            )
+        if not ImportBatch.objects.filter(pk=batch.pk).exclude(stored_file="").exists():
+            # A folder imported from the command line keeps no file.
+            raise Conflict(
+                "the files of this import were not kept: import them again",
+                code="import_file_gone",
+            )
+        batch.refresh_from_db()
+        _record_resume(actor, batch)
+    if enqueue:
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _enqueue(batch_id))
+    return batch
+
+
+def _record_resume(actor: User | None, batch: ImportBatch) -> None:
     record_event(
         workspace=batch.workspace,
         actor=actor,
@@ -137,10 +151,6 @@ def do_resume_import(
         subject=batch,
         data={"from_row": batch.processed_rows},
     )
-    if enqueue:
-        batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue(batch_id))
-    return batch
 
 
 def _enqueue(batch_id: int) -> None:

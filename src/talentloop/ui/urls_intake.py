@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("people/import/<int:batch_id>/preview/", intake.import_preview, name="import_preview"),
     path("people/import/<int:batch_id>/start/", intake.import_start, name="import_start"),
     path("people/import/<int:batch_id>/progress/", intake.import_progress, name="import_progress"),
+    path("people/import/<int:batch_id>/resume/", intake.import_resume, name="import_resume"),
     path("people/import/review/", intake.review_list, name="import_reviews"),
     path(
         "people/import/review/<int:review_id>/<str:decision>/",

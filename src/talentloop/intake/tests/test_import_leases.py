@@ -218,3 +218,17 @@ def test_the_cli_resumes_an_interrupted_import_here(
     assert "7 created, 0 updated, 0 skipped, 1 not imported." in out
     assert main(["import", "resume", str(batch.pk), "--user", personas.recruiter.email]) == 2
     assert "only an interrupted import can be resumed" in capsys.readouterr().err
+
+
+def test_an_import_whose_file_is_gone_is_refused_and_left_interrupted(
+    personas: Personas,
+) -> None:
+    batch = interrupted(personas)
+    ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
+
+    with pytest.raises(Conflict, match="were not kept"):
+        leases.do_resume_import(actor=personas.recruiter, batch=batch, enqueue=False)
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.INTERRUPTED
+    assert not Event.objects.filter(verb="import.resumed", subject_id=batch.pk).exists()

@@ -160,3 +160,34 @@ def test_several_resumes_chosen_at_once_become_one_batch(
     batch.refresh_from_db()
     assert (batch.source_kind, batch.total_rows) == ("resumes", 2)
     assert (batch.created_count, batch.failed_count) == (1, 1)
+
+
+def test_an_interrupted_import_is_resumed_from_its_page(
+    personas: Personas, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from talentloop.intake import leases
+
+    client = client_for(personas.recruiter)
+    upload(client)
+    batch = ImportBatch.objects.get()
+    client.post(
+        f"/people/import/{batch.pk}/preview/", mapping_form(), headers={"HX-Request": "true"}
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.INTERRUPTED, error=leases.INTERRUPTED_MESSAGE
+    )
+    page = client.get(f"/people/import/{batch.pk}/")
+    assert b"Resume the import" in page.content
+    assert (
+        client_for(personas.analyst).post(f"/people/import/{batch.pk}/resume/").status_code == 403
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = client.post(f"/people/import/{batch.pk}/resume/")
+
+    assert resumed.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert Person.objects.filter(workspace=personas.workspace, last_name="Lovelace").exists()
+    again = client.post(f"/people/import/{batch.pk}/resume/", follow=True)
+    assert b"Only an interrupted import can be resumed" in again.content

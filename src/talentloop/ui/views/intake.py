@@ -18,8 +18,8 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from talentloop.core.errors import ValidationFailed
-from talentloop.intake import actions, queries, sources
+from talentloop.core.errors import Conflict, ValidationFailed
+from talentloop.intake import actions, leases, queries, sources
 from talentloop.intake.domain import FIELD_TARGETS, MATCH_KEYS, target_label
 from talentloop.intake.models import BatchStatus, ImportBatch, SourceKind
 from talentloop.intake.pipeline import opener, shape_of
@@ -193,6 +193,20 @@ def import_start(request: AppRequest, batch_id: int) -> HttpResponseBase:
         context["error"] = failure.message
         return respond(request, "ui/intake/mapping.html", context, status=422)
     toast(request, "Import started")
+    return redirect("import_detail", batch.pk)
+
+
+@login_required
+@require_POST
+def import_resume(request: AppRequest, batch_id: int) -> HttpResponseBase:
+    """Go on with an interrupted import after the records already in."""
+    batch = queries.access_batch(request.user, batch_id)
+    try:
+        leases.do_resume_import(actor=request.user, batch=batch)
+    except Conflict as refused:
+        toast(request, refused.message, messages.ERROR)
+    else:
+        toast(request, "Import resumed")
     return redirect("import_detail", batch.pk)
 
 
