@@ -28,8 +28,8 @@ from talentloop.intake.upsert import (
     SKIPPED,
     UPDATED,
     TagCache,
-    lock_workspace_upserts,
 )
+from talentloop.people.locking import lock_email_owners
 from talentloop.people.models import ContactPoint, Person, PersonTag
 
 CHUNK_ROWS = 500
@@ -159,7 +159,7 @@ def run_drafts(
         # all or nothing, and the chunk pays for one commit (a disk flush) instead of 500.
         with transaction.atomic():
             chunk_settings()
-            lock_workspace_upserts(batch.workspace_id)
+            lock_email_owners(batch.workspace_id)
             for result in _chunk_results(batch, actor, chunk, options, tags, bulk=bulk):
                 tally.add(batch, result)
             tally.flush(batch)

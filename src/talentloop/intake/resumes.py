@@ -34,7 +34,6 @@ from talentloop.intake.upsert import (
     Outcome,
     RowRefused,
     TagCache,
-    lock_workspace_upserts,
     upsert_draft,
 )
 from talentloop.people.actions import (
@@ -44,6 +43,7 @@ from talentloop.people.actions import (
     WorkInput,
     do_upload_attachment,
 )
+from talentloop.people.locking import lock_email_owners
 
 RESUME_SUFFIXES = (".pdf", ".docx", ".doc", ".rtf", ".txt", ".html", ".htm")
 ResumeFile = tuple[str, Callable[[], bytes]]
@@ -380,7 +380,7 @@ def run(
         # Why the counts in the file's own transaction: a run killed between two files
         # leaves counts that say exactly which files are in, so a resume reads none twice.
         with transaction.atomic():
-            lock_workspace_upserts(batch.workspace_id)
+            lock_email_owners(batch.workspace_id)
             tally.add(batch, _one(batch, index, name, read, options, tags))
             tally.flush(batch)
         if progress is not None and index % 10 == 9:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from talentloop.accounts.models import User, Workspace
 from talentloop.core.errors import AppError
@@ -94,27 +94,6 @@ def clean_draft_contacts(workspace: Workspace, draft: PersonDraft) -> list[Conta
     for contact in cleaned:
         unique.setdefault((contact.kind, contact.value), contact)
     return list(unique.values())
-
-
-UPSERT_LOCK_NAMESPACE = 7_301  # the first key of the advisory lock; the second, the workspace
-
-
-def lock_workspace_upserts(workspace_id: int) -> None:
-    """Hold the workspace's import lock until the transaction ends (PostgreSQL).
-
-    Why: an upsert looks a person up by email, then creates one when none is found. Two
-    imports into one workspace would both find nothing for the same new email (neither sees
-    the other's uncommitted rows) and both create a person. Taken before the look-ups, the
-    lock makes the second import's chunk wait for the first one's commit, and then see its
-    people. SQLite lets one writer in at a time already.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)",
-            [UPSERT_LOCK_NAMESPACE, workspace_id & 0x7FFFFFFF],
-        )
 
 
 def find_match(

@@ -21,6 +21,7 @@ from talentloop.core.errors import Conflict, NotFound, ValidationFailed
 from talentloop.core.events import record_event
 from talentloop.people import domain
 from talentloop.people.domain import ActivityKind, ContactKind, InvalidValue
+from talentloop.people.locking import lock_email_owners
 from talentloop.people.models import (
     Activity,
     Attachment,
@@ -273,6 +274,8 @@ def find_email_owner(
 def _refuse_duplicate_emails(
     workspace: Workspace, contacts: Sequence[ContactInput], exclude: Person | None = None
 ) -> None:
+    if any(contact.kind == ContactKind.EMAIL for contact in contacts):
+        lock_email_owners(workspace.pk)  # held until the caller's transaction ends
     for index, contact in enumerate(contacts):
         if contact.kind != ContactKind.EMAIL:
             continue
