@@ -83,11 +83,11 @@ def test_every_sample_page_reads_as_pypdf_reads_it() -> None:
             if contents is None:
                 continue
             raw = ContentStream(contents.get_object(), reader, "bytes").get_data()
-            for data in (raw, lean_content(raw)):
-                if data is not None and operations(data) is not None:
-                    assert _ours(data) == _pypdf(data), path.name
-                    compared += 1
-    assert compared >= 100
+            data = lean_content(raw) or raw  # what page_text reads
+            if operations(data) is not None:
+                assert _ours(data) == _pypdf(data), path.name
+                compared += 1
+    assert compared >= 60
 
 
 _TOKENS = st.sampled_from(
@@ -101,14 +101,14 @@ _TOKENS = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(_TOKENS, max_size=40))
 def test_token_soup_reads_as_pypdf_reads_it(tokens: list[bytes]) -> None:
     _agrees(b" ".join(tokens))
     _agrees(b"".join(tokens))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=200))
 def test_any_bytes_read_as_pypdf_reads_them_or_declined(data: bytes) -> None:
     _agrees(data)
