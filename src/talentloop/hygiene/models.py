@@ -18,8 +18,14 @@ class BlockingKey(models.Model):
     # Why no database constraints: the rows are derived (rebuilt by every scan and check) and
     # a batch scan writes millions of them; checking each against people at commit doubled
     # the scan's time. Deleting a person still removes its keys (Django's cascade).
+    # No index of its own on workspace: the (workspace, key) index serves every workspace
+    # look-up, and one index fewer to fill is felt when a scan writes a million rows.
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "accounts.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False
