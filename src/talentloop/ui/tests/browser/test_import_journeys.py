@@ -83,3 +83,32 @@ def test_progress_while_an_import_runs(page: Any, live_server: Any, personas: Pe
     screenshot(page, "import-progress")
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE)
     page.get_by_role("heading", name="Imported").wait_for()
+
+
+def test_an_interrupted_import_resumes_from_its_page(
+    page: Any, live_server: Any, personas: Personas, tmp_path: Path
+) -> None:
+    from talentloop.intake import leases
+
+    path = tmp_path / "fair-contacts.csv"
+    path.write_text(CSV)
+    login(page, live_server, personas.recruiter)
+    page.goto(f"{live_server.url}/people/import/")
+    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.get_by_role("heading", name="Map the columns").wait_for()
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#preview-result").wait_for()
+    batch = ImportBatch.objects.get()
+    # the process running it went away after the first two records
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.INTERRUPTED, error=leases.INTERRUPTED_MESSAGE, total_rows=4
+    )
+
+    page.goto(f"{live_server.url}/people/import/{batch.pk}/")
+    page.get_by_role("button", name="Resume the import").wait_for()
+    screenshot(page, "import-interrupted")
+    page.get_by_role("button", name="Resume the import").click()
+
+    page.get_by_role("heading", name="Report").wait_for()
+    assert page.locator("#count-created").inner_text() == "2"
