@@ -333,6 +333,7 @@ def main() -> int:
     from django.db import connection
 
     events = int(args.rate * args.seconds)
+    load_before = os.getloadavg()
     started = time.perf_counter()
     workspace, author, ids = seed(max(events, args.delayed))
     print(f"seeded {len(ids):,} people in {time.perf_counter() - started:.1f}s", flush=True)
@@ -355,6 +356,9 @@ def main() -> int:
     finally:
         stop(workers)
     report(args, connection.vendor, latency, baseline, delayed)
+    # Why: other work on the same cores moves every figure; the load says how much there was.
+    loads = [" / ".join(f"{value:.2f}" for value in row) for row in (load_before, os.getloadavg())]
+    print(f"load average (1, 5, 15 min): before {loads[0]}, after {loads[1]}")
     return 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from talentloop.accounts.models import User
-from talentloop.automation import engine
+from talentloop.automation import engine, failures
 from talentloop.automation.domain import TIME_TRIGGERS, Definition, RunState, first_path
 from talentloop.automation.models import Notification, Run, RunStep, Workflow, WorkflowVersion
 from talentloop.automation.parsing import definition_to_dict
@@ -222,7 +222,7 @@ def do_retry_run(*, actor: User, run: Run) -> Run:
     path = path or first_path(definition_of(run.version)) or ""
     run.state, run.error, run.finished_at = RunState.RUNNING.value, "", None
     run.save(update_fields=["state", "error", "finished_at", "updated_at"])
-    engine.reschedule_step(run, path)
+    failures.reschedule_step(run, path)
     record_event(
         workspace=run.workspace,
         actor=actor,

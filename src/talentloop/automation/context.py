@@ -63,18 +63,30 @@ def load_candidacy(subject_type: str, subject_id: int) -> Candidacy | None:
     return Candidacy.objects.select_related("job", "pool").filter(pk=subject_id).first()
 
 
-def context_for_run(run: Run, definition: Definition, now: datetime) -> StepContext:
-    """The context a live run's steps execute in."""
-    event = None
-    if run.trigger_event_id is not None:
-        event = Event.objects.filter(pk=run.trigger_event_id).first()
+def context_for_run(
+    run: Run,
+    definition: Definition,
+    now: datetime,
+    *,
+    loaded: tuple[Event | None, Candidacy | None] | None = None,
+) -> StepContext:
+    """The context a live run's steps execute in; `loaded`: its event and candidacy, read."""
+    if loaded is None:
+        loaded = (_trigger_event(run), load_candidacy(run.subject_type, run.subject_id))
+    event, candidacy = loaded
     return StepContext(
         workflow=run.workflow,
         definition=definition,
         person=run.person,
         now=now,
-        candidacy=load_candidacy(run.subject_type, run.subject_id),
+        candidacy=candidacy,
         author=acting_author(run.version.created_by, run.workspace_id),
         run=run,
         event=event,
     )
+
+
+def _trigger_event(run: Run) -> Event | None:
+    if run.trigger_event_id is None:
+        return None
+    return Event.objects.filter(pk=run.trigger_event_id).first()

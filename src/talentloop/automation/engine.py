@@ -1,16 +1,17 @@
 """The engine: events start runs, and each step of a run executes from a core.scheduling due item.
 
-- `on_event` (an Event consumer) matches each committed event against the enabled workflows
-  of its workspace and starts a Run for each match, with the loop guard applied. It does no
-  slow work itself: the run's first step is a due item, so one broken workflow never holds
-  up the delivery of events.
+- `on_event` matches one committed event against the enabled workflows of its workspace and
+  starts a Run for each match, with the loop guard applied (automation.starts does the same
+  for a dispatched batch, and falls back to this). It does no slow work itself: the run's
+  first step is a due item, so one broken workflow never holds up the delivery of events.
 - `run_step` (the `automation.step` handler) executes a step inside the transaction that
   marks its due item done, records a RunStep with the decision and result, and moves on:
   steps due now run on in the same transaction (a failing one is handed to its own due item),
   a wait schedules the next step at its due time.
 - Every side effect carries `workflow-run:<run>:<path>` as its idempotency key, and a step
   whose RunStep is already done is never executed again, so retries never repeat it.
-- A step that keeps failing ends its run `failed` (`on_give_up`); `do_retry_run` reschedules it.
+- A step that keeps failing ends its run `failed` (automation.failures); `do_retry_run`
+  reschedules it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from talentloop.automation import executors, triggers
+from talentloop.automation import executors, prepared, triggers
 from talentloop.automation.context import StepContext, context_for_run, side_effect_key
 from talentloop.automation.domain import (
     CONDITION_PATH,
@@ -108,6 +109,12 @@ def schedule_step(run: Run, path: str, *, due_at: datetime) -> DueItem:
     )
 
 
+def planned_step(run: Run, path: str, *, due_at: datetime) -> scheduling.Planned:
+    """`schedule_step` for `scheduling.schedule_many`."""
+    payload = {"run_id": run.pk, "path": path}
+    return scheduling.Planned(STEP_KIND, due_at, step_key(run, path), payload, run.workspace_id)
+
+
 def _run_row(
     workflow: Workflow, subject: Subject, trigger_key: str, now: datetime, **fields: Any
 ) -> Run:
@@ -144,6 +151,32 @@ def start_run(
         return None
     if runs_last_hour is None:
         runs_last_hour = recent_runs(workflow, subject.person_id, now)
+    run = new_run(workflow, definition, subject, trigger_key, now, event_id=event_id,
+                  depth=depth, condition_checked=condition_checked,
+                  runs_last_hour=runs_last_hour)  # fmt: skip
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError:
+        return None  # why: the same trigger started it a moment ago (unique per workflow)
+    if run.current_path:
+        schedule_step(run, run.current_path, due_at=now)
+    return run
+
+
+def new_run(
+    workflow: Workflow,
+    definition: Definition,
+    subject: Subject,
+    trigger_key: str,
+    now: datetime,
+    *,
+    event_id: int | None,
+    depth: int,
+    condition_checked: bool,
+    runs_last_hour: int,
+) -> Run:
+    """The unsaved run a trigger starts: at its first step, or skipped by the loop guard."""
     refusal = guard_refusal(
         depth=depth,
         max_depth=max_depth(),
@@ -155,13 +188,6 @@ def start_run(
                    depth=min(depth, 32767), current_path=path)  # fmt: skip
     if refusal:
         run.state, run.warning, run.finished_at = RunState.SKIPPED.value, refusal[:300], now
-    try:
-        with transaction.atomic():
-            run.save()
-    except IntegrityError:
-        return None  # why: the same trigger started it a moment ago (unique per workflow)
-    if path:
-        schedule_step(run, path, due_at=now)
     return run
 
 
@@ -247,84 +273,147 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)
 
 
+def run_request_id(run_id: int) -> str:
+    """The request id on the Events a run's steps write (see triggers.depth_of)."""
+    return f"automation-run-{run_id}"
+
+
 @contextmanager
 def acting_for(run: Run) -> Iterator[None]:
     """Stamp the Events a run's steps write with the run, so triggers know their depth."""
-    token = current_request_id.set(f"automation-run-{run.pk}")
+    token = current_request_id.set(run_request_id(run.pk))
     try:
         yield
     finally:
         current_request_id.reset(token)
 
 
-def run_step(item: DueItem) -> None:
-    """The `automation.step` handler: execute the step, then move the run on."""
-    run = (
-        Run.objects.select_for_update(of=("self",))
-        .select_related("workflow__workspace", "version__created_by", "person")
-        .filter(pk=item.payload.get("run_id"))
-        .first()
-    )
+def run_step(item: DueItem, *, done_as: Move | None = None) -> None:
+    """The `automation.step` handler: execute the step, then move the run on.
+
+    `done_as`: the step was executed already (with others, automation.batch); only move on.
+    """
+    ready = prepared.take(item.payload.get("run_id"))
+    run = ready.run if ready is not None else _locked_run(item.payload.get("run_id"))
     if run is None or run.state not in LIVE_RUN_STATES:
         return  # deleted, finished or failed since this item was scheduled
     with acting_for(run):
-        _advance(run, str(item.payload["path"]), attempts=item.attempts)
+        path = str(item.payload["path"])
+        _advance(run, path, attempts=item.attempts, ready=ready, done_as=done_as)
 
 
-def _advance(run: Run, path: str, *, attempts: int) -> None:
+def _locked_run(run_id: Any) -> Run | None:
+    return (
+        Run.objects.select_for_update(of=("self",))
+        .select_related("workflow__workspace", "version__created_by", "person")
+        .filter(pk=run_id)
+        .first()
+    )
+
+
+def _advance(
+    run: Run,
+    path: str,
+    *,
+    attempts: int,
+    ready: prepared.PreparedRun | None,
+    done_as: Move | None = None,
+) -> None:
     now = clock.now()
-    ctx = context_for_run(run, definition_of(run.version), now)
-    move = execute_step(ctx, path, attempts=attempts)  # a failure here retries this item
+    definition = definition_of(run.version)
+    if ready is not None:
+        ctx = context_for_run(run, definition, now, loaded=(ready.event, ready.candidacy))
+    else:
+        ctx = context_for_run(run, definition, now)
+    known = ready.steps if ready is not None else None
+    move = done_as or execute_step(ctx, path, attempts=attempts, known=known)  # may raise
     for _ in range(MAX_INLINE_STEPS):
         if move.path is None or move.due_at > now:
             break
         try:
             with transaction.atomic():
-                move = execute_step(ctx, move.path, attempts=1)
+                move = execute_step(ctx, move.path, attempts=1, known=known)
         except Exception:
             logger.warning(
                 "run %s: %s failed; retrying it on its own", run.pk, move.path, exc_info=True
             )
             break
-    _settle(run, move, now)
+    _settle(run, move, now, prepared.deferred_writes() if ready is not None else None)
 
 
-def _settle(run: Run, move: Move, now: datetime) -> None:
+def _settle(run: Run, move: Move, now: datetime, deferred: prepared.Deferred | None) -> None:
     if move.path is None:
         run.state, run.finished_at, run.current_path = move.final.value, now, ""
     else:
-        schedule_step(run, move.path, due_at=move.due_at)
+        if deferred is None:
+            schedule_step(run, move.path, due_at=move.due_at)
+        else:
+            deferred.planned.append(planned_step(run, move.path, due_at=move.due_at))
         run.current_path = move.path
         run.state = (RunState.WAITING if move.due_at > now else RunState.RUNNING).value
-    run.save(update_fields=["state", "finished_at", "current_path", "updated_at"])
+    if deferred is None:
+        run.save(update_fields=["state", "finished_at", "current_path", "updated_at"])
+    else:
+        deferred.runs.append(run)
 
 
-def execute_step(ctx: StepContext, path: str, *, attempts: int) -> Move:
-    """Execute one step once: a step already done only tells where the run goes next."""
+def execute_step(
+    ctx: StepContext, path: str, *, attempts: int, known: dict[str, RunStep] | None = None
+) -> Move:
+    """Execute one step once: a step already done only tells where the run goes next.
+
+    `known` holds every RunStep of the run, read under the run's lock (prepared.py); without
+    it the step's record is looked up here.
+    """
     assert ctx.run is not None
     key = side_effect_key(ctx.run.pk, path)
-    done = RunStep.objects.filter(idempotency_key=key, state="done").first()
-    if done is not None:
+    if known is None:
+        done = RunStep.objects.filter(idempotency_key=key, state="done").first()
+    else:
+        done = known.get(key)
+    if done is not None and done.state == "done":
         return _replay(ctx, path, done.result)
     started = clock.now()
     outcome = _condition(ctx) if path == CONDITION_PATH else _step(ctx, path)
-    RunStep.objects.update_or_create(
-        idempotency_key=key,
-        defaults={
-            "run": ctx.run,
-            "path": path,
-            "kind": outcome.kind,
-            "state": "done",
-            "input": outcome.input,
-            "decision": outcome.decision[:500],
-            "result": outcome.result,
-            "error": "",
-            "attempts": min(attempts, 32767),
-            "started_at": started,
-            "finished_at": clock.now(),
-        },
-    )
+    record = step_record(ctx.run, path, outcome, attempts=attempts, started=started)
+    record_step(key, record, known)
     return outcome.move
+
+
+def step_record(
+    run: Run, path: str, outcome: Outcome, *, attempts: int, started: datetime
+) -> dict[str, Any]:
+    """The fields of a done step's RunStep (all but its key)."""
+    return {
+        "run": run,
+        "path": path,
+        "kind": outcome.kind,
+        "state": "done",
+        "input": outcome.input,
+        "decision": outcome.decision[:500],
+        "result": outcome.result,
+        "error": "",
+        "attempts": min(attempts, 32767),
+        "started_at": started,
+        "finished_at": clock.now(),
+    }
+
+
+def record_step(key: str, record: dict[str, Any], known: dict[str, RunStep] | None) -> None:
+    """Write the RunStep of a step just executed (or leave it to the slice's Deferred)."""
+    deferred = prepared.deferred_writes()
+    if known is not None and key not in known:
+        # Why a plain insert is safe: no record of this step existed under the run's lock.
+        step = RunStep(idempotency_key=key, **record)
+        if deferred is None:
+            step.save(force_insert=True)
+        else:
+            deferred.steps.append(step)
+        known[key] = step
+    else:
+        step, _ = RunStep.objects.update_or_create(idempotency_key=key, defaults=record)
+        if known is not None:
+            known[key] = step
 
 
 def _condition(ctx: StepContext) -> Outcome:
@@ -341,7 +430,7 @@ def _condition(ctx: StepContext) -> Outcome:
 
 def _step(ctx: StepContext, path: str) -> Outcome:
     step = step_at(ctx.definition, path)
-    spelled = _spelled(step)
+    spelled = step_input(step)
     if isinstance(step, Branch):
         branch = "then" if ctx.holds(step.condition) else "else"
         decision = f"the condition {'held' if branch == 'then' else 'did not hold'}: {branch}"
@@ -366,7 +455,7 @@ def _action(ctx: StepContext, path: str, action: Action, spelled: dict[str, Any]
     return Outcome(action.kind.value, done.decision, move, spelled, dict(done.data))
 
 
-def _spelled(step: Action | Wait | Branch) -> dict[str, Any]:
+def step_input(step: Action | Wait | Branch) -> dict[str, Any]:
     """The step's own definition (without an if step's branches): its RunStep's input."""
     spelled = step_to_dict(step)
     spelled.pop("then", None)
@@ -383,59 +472,3 @@ def _replay(ctx: StepContext, path: str, result: dict[str, Any]) -> Move:
     if "until" in result:
         return Move(next_path(ctx.definition, path), datetime.fromisoformat(result["until"]))
     return Move(next_path(ctx.definition, path, branch), ctx.now)
-
-
-# --- giving up and retrying ----------------------------------------------------------------------
-
-
-def on_give_up(item: DueItem, message: str) -> None:
-    """A step used up its attempts (or failed for good): the run fails and says where and why."""
-    from talentloop.core.events import record_event
-
-    run = Run.objects.select_for_update().filter(pk=item.payload.get("run_id")).first()
-    if run is None or run.state not in LIVE_RUN_STATES:
-        return
-    path, now = str(item.payload.get("path", "")), clock.now()
-    RunStep.objects.update_or_create(
-        idempotency_key=side_effect_key(run.pk, path),
-        defaults={"run": run, "path": path, "kind": _kind_at(run, path), "state": "failed",
-                  "error": message, "attempts": min(item.attempts, 32767),
-                  "started_at": now, "finished_at": now},
-    )  # fmt: skip
-    run.state, run.error, run.finished_at = RunState.FAILED.value, f"{path}: {message}", now
-    run.current_path = path
-    run.save(update_fields=["state", "error", "finished_at", "current_path", "updated_at"])
-    record_event(
-        workspace=run.workspace,
-        actor=None,
-        verb="workflow_run.failed",
-        subject=run,
-        data={"workflow_id": run.workflow_id, "path": path},
-    )
-
-
-def _kind_at(run: Run, path: str) -> str:
-    if path == CONDITION_PATH:
-        return "condition"
-    try:
-        step = step_at(definition_of(run.version), path)
-    except ValueError:
-        return ""
-    if isinstance(step, Action):
-        return step.kind.value
-    return "wait" if isinstance(step, Wait) else "if"
-
-
-def reschedule_step(run: Run, path: str) -> None:
-    """Give a failed step's due item fresh attempts, due now (a new item if it has none)."""
-    item = DueItem.objects.filter(key=step_key(run, path)).first()
-    if item is not None and scheduling.retry(item):
-        return
-    stamp = clock.now().strftime("%Y%m%d%H%M%S%f")
-    scheduling.schedule(
-        STEP_KIND,
-        due_at=clock.now(),
-        key=f"{step_key(run, path)}:retry-{stamp}",
-        payload={"run_id": run.pk, "path": path},
-        workspace_id=run.workspace_id,
-    )

@@ -21,7 +21,7 @@ from talentloop.automation.domain import fill_placeholders as _fill
 from talentloop.automation.models import Workflow
 from talentloop.core.scheduling import PermanentFailure
 from talentloop.people.actions import do_tag_people, do_untag_people, do_update_person
-from talentloop.people.models import Tag
+from talentloop.people.models import Person, Tag
 from talentloop.people.task_actions import do_create_task
 from talentloop.recruiting.actions import do_add_candidacy, do_move_candidacy
 from talentloop.recruiting.models import Candidacy, Stage, TalentPool
@@ -106,32 +106,40 @@ def resolve_assignee(ctx: StepContext, assignee: Assignee | None) -> User | None
 # --- people --------------------------------------------------------------------------------------
 
 
-def _has_tag(ctx: StepContext, name: str) -> Tag | None:
+def has_tag(person: Person, name: str) -> Tag | None:
+    """The person's tag of that name (any case), read from their prefetched tags if any."""
     wanted = tag_key(name)
-    for tag in ctx.person.tags.all():
+    for tag in person.tags.all():
         if tag_key(tag.name) == wanted:
             return tag
     return None
 
 
+def forget_tags(person: Person) -> None:
+    """Drop tags read ahead (automation.prepared): a step changed them, the next reads afresh."""
+    getattr(person, "_prefetched_objects_cache", {}).pop("tags", None)
+
+
 def add_tag(ctx: StepContext, path: str, action: Action) -> ActionResult:
-    if _has_tag(ctx, action.tag) is not None:
+    if has_tag(ctx.person, action.tag) is not None:
         return ActionResult(f"already tagged '{action.tag}'")
     if ctx.simulate:
         return ActionResult(f"would add the tag '{action.tag}'")
     tags = do_tag_people(
         actor=None, workspace=ctx.workspace, people=[ctx.person], names=[action.tag]
     )
+    forget_tags(ctx.person)
     return ActionResult(f"added the tag '{action.tag}'", {"tag_id": tags[0].pk})
 
 
 def remove_tag(ctx: StepContext, path: str, action: Action) -> ActionResult:
-    tag = _has_tag(ctx, action.tag)
+    tag = has_tag(ctx.person, action.tag)
     if tag is None:
         return ActionResult(f"not tagged '{action.tag}'")
     if ctx.simulate:
         return ActionResult(f"would remove the tag '{tag.name}'")
     do_untag_people(actor=None, workspace=ctx.workspace, people=[ctx.person], tags=[tag])
+    forget_tags(ctx.person)
     return ActionResult(f"removed the tag '{tag.name}'", {"tag_id": tag.pk})
 
 

@@ -51,12 +51,16 @@ def definition_of(version: WorkflowVersion) -> Definition:
     Why the text in the key too: SQLite can hand a rolled-back row's id to the next insert,
     so an id alone could name another version's definition.
     """
+    parsed = getattr(version, "_parsed_definition", None)
+    if isinstance(parsed, Definition):
+        return parsed  # why: a batch shares one version object among many runs' steps
     key = (version.pk, json.dumps(version.definition, sort_keys=True))
     found = _definitions.get(key)
     if found is None:
         if len(_definitions) >= _CACHE_SIZE:
             _definitions.clear()
         found = _definitions[key] = parse_definition(version.definition)
+    version._parsed_definition = found  # type: ignore[attr-defined]
     return found
 
 

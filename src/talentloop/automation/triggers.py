@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from talentloop.automation.domain import TriggerFact, TriggerKind, tag_key
@@ -30,6 +31,7 @@ VERB_KINDS: dict[str, tuple[TriggerKind, ...]] = {
     "offer.accepted": (TriggerKind.OFFER_ACCEPTED,),
     "form.submitted": (TriggerKind.FORM_SUBMITTED,),
 }
+TAG_VERBS = frozenset({"person.tagged", "person.untagged"})
 # Work done by a run carries this request id on its Events (see engine.acting_for).
 RUN_REQUEST_ID = re.compile(r"^automation-run-(\d{1,19})$")
 
@@ -71,27 +73,68 @@ def _subject(event: Event) -> tuple[int, str, int, int | None] | None:
     return person_id, "person", person_id, _int(data.get("mailbox_id"))
 
 
-def _tag_keys(event: Event) -> frozenset[str]:
-    ids = event.data.get("tag_ids") if isinstance(event.data, dict) else None
+def _tag_ids(event: Event) -> list[int]:
+    if event.verb not in TAG_VERBS or not isinstance(event.data, dict):
+        return []
+    ids = event.data.get("tag_ids")
     if not isinstance(ids, list):
-        return frozenset()
-    names = Tag.objects.filter(workspace_id=event.workspace_id, pk__in=ids).values_list(
-        "name", flat=True
-    )
-    return frozenset(tag_key(name) for name in names)
+        return []
+    return [tag_id for tag_id in ids if _int(tag_id) is not None]
+
+
+def _tag_keys(event: Event) -> frozenset[str]:
+    names = Tag.objects.filter(workspace_id=event.workspace_id, pk__in=_tag_ids(event))
+    return frozenset(tag_key(name) for name in names.values_list("name", flat=True))
 
 
 def facts_for(event: Event) -> list[TriggerFact]:
     """One fact per trigger kind the event can fire; none when its person is gone."""
-    kinds = kinds_for_verb(event.verb)
-    subject = _subject(event) if kinds else None
+    subject = _subject(event) if kinds_for_verb(event.verb) else None
     if subject is None:
         return []
-    person_id, subject_type, subject_id, mailbox_id = subject
-    if not Person.objects.filter(workspace_id=event.workspace_id, pk=person_id).exists():
+    if not Person.objects.filter(workspace_id=event.workspace_id, pk=subject[0]).exists():
         return []
+    tags = _tag_keys(event) if _tag_ids(event) else frozenset()
+    return _facts(event, subject, tags)
+
+
+def facts_by_event(events: Sequence[Event]) -> dict[int, list[TriggerFact]]:
+    """`facts_for` of many events, with one query for their tags; whether each fact's person
+    still exists is left to `people_present`, asked only about the facts that matched."""
+    subjects = {event.pk: _subject(event) for event in events if kinds_for_verb(event.verb)}
+    tag_ids = {tag_id for event in events for tag_id in _tag_ids(event)}
+    tags = {
+        pk: (workspace_id, tag_key(name))
+        for pk, workspace_id, name in Tag.objects.filter(pk__in=tag_ids).values_list(
+            "pk", "workspace_id", "name"
+        )
+    }
+    facts: dict[int, list[TriggerFact]] = {}
+    for event in events:
+        subject = subjects.get(event.pk)
+        if subject is None:
+            continue
+        keys = frozenset(
+            tags[tag_id][1]
+            for tag_id in _tag_ids(event)
+            if tag_id in tags and tags[tag_id][0] == event.workspace_id
+        )
+        facts[event.pk] = _facts(event, subject, keys)
+    return facts
+
+
+def people_present(pairs: Collection[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which (workspace id, person id) pairs name a person that still exists."""
+    person_ids = {person_id for _, person_id in pairs}
+    found = Person.objects.filter(pk__in=person_ids).values_list("workspace_id", "pk")
+    return {pair for pair in found.iterator() if pair in pairs}
+
+
+def _facts(
+    event: Event, subject: tuple[int, str, int, int | None], tags: frozenset[str]
+) -> list[TriggerFact]:
+    person_id, subject_type, subject_id, mailbox_id = subject
     data = event.data if isinstance(event.data, dict) else {}
-    tags = _tag_keys(event) if event.verb in ("person.tagged", "person.untagged") else frozenset()
     return [
         TriggerFact(
             kind=kind,
@@ -109,7 +152,7 @@ def facts_for(event: Event) -> list[TriggerFact]:
             segment_id=_int(data.get("segment_id")),
             form_id=_int(data.get("form_id")),
         )
-        for kind in kinds
+        for kind in kinds_for_verb(event.verb)
     ]
 
 
@@ -125,3 +168,24 @@ def depth_of(event: Event) -> int:
     parent = Run.objects.filter(pk=int(match.group(1)), workspace_id=event.workspace_id)
     depth = parent.values_list("depth", flat=True).first()
     return 0 if depth is None else depth + 1
+
+
+def depths_by_event(events: Sequence[Event]) -> dict[int, int]:
+    """`depth_of` of many events, with one query for the runs they name."""
+    parents = {
+        event.pk: int(match.group(1))
+        for event in events
+        if (match := RUN_REQUEST_ID.match(event.request_id or "")) is not None
+    }
+    runs = {
+        pk: (workspace_id, depth)
+        for pk, workspace_id, depth in Run.objects.filter(pk__in=set(parents.values()))
+        .values_list("pk", "workspace_id", "depth")
+        .iterator()
+    }
+    depths: dict[int, int] = {}
+    for event in events:
+        found = runs.get(parents.get(event.pk, 0))
+        matches = found is not None and found[0] == event.workspace_id
+        depths[event.pk] = found[1] + 1 if found is not None and matches else 0
+    return depths

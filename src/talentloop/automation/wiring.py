@@ -1,5 +1,6 @@
-"""Plugs automation into the shared engine of the core: the Event consumer, the due-item
-handlers for steps and scans, and the worker tick that books the scans."""
+"""Plugs automation into the shared engine of the core: the batch Event consumer, the
+due-item handlers for steps (with their slice preparation) and scans, and the worker tick
+that books the scans."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import time
 
 from django.conf import settings
 
-from talentloop.automation import engine, scans
+from talentloop.automation import batch, engine, failures, prepared, scans, starts, triggers
 from talentloop.core import clock, scheduling
-from talentloop.core.events import register_consumer
+from talentloop.core.events import register_batch_consumer
 from talentloop.core.worker import register_tick
 
 _next_scan = {"at": 0.0}
@@ -30,7 +31,13 @@ def periodic_tick(worker_id: str) -> int:
 
 
 def register() -> None:
-    scheduling.register_handler(engine.STEP_KIND, engine.run_step, on_give_up=engine.on_give_up)
+    scheduling.register_handler(
+        engine.STEP_KIND,
+        engine.run_step,
+        on_give_up=failures.on_give_up,
+        batch=prepared.prepared_steps,
+        run_many=batch.run_steps,
+    )
     scheduling.register_handler(engine.SCAN_KIND, scans.run_scan)
-    register_consumer(engine.on_event)
+    register_batch_consumer(starts.on_events, verbs=triggers.VERB_KINDS)
     register_tick(periodic_tick)

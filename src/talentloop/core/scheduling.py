@@ -3,7 +3,12 @@
 One engine for everything that happens later (sequence steps, workflow waits, digests):
 
 - `schedule(kind, due_at=, key=, payload=)` stores a `DueItem`; the key makes it idempotent.
-- `register_handler(kind, fn)` names the function that runs items of a kind.
+- `register_handler(kind, fn)` names the function that runs items of a kind. `run_many=`
+  may name a function that runs a whole slice of them at once (a few statements for the
+  slice instead of a few per item) and returns those it left alone; they, and all of them
+  should it raise (its writes roll back), run with `fn` one by one. `batch=` may name a
+  context manager entered around each slice of items run one by one, so `fn` can read what
+  the slice needs with a few queries.
 - `run_due(now, limit)` claims due rows and runs their handlers; the worker loop ticks it.
 
 A handler runs inside the same transaction that marks its row done, so the database writes
@@ -16,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,12 +41,15 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[DueItem], None]
 GiveUp = Callable[[DueItem, str], None]
+ManyHandler = Callable[[Sequence[DueItem]], Sequence[DueItem]]
+BatchScope = Callable[[Sequence[DueItem]], AbstractContextManager[object]]
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 DEFAULT_LEASE = timedelta(minutes=5)
 ERROR_TEXT_LIMIT = 2000
 CHUNK_SECONDS = 0.5  # how long one transaction keeps running items (and holds their locks)
+SLICE_SIZE = 100  # items run together (or prepared together), within a chunk
 
 
 class PermanentFailure(Exception):
@@ -51,14 +60,30 @@ class PermanentFailure(Exception):
 class _Registration:
     handler: Handler
     on_give_up: GiveUp | None
+    batch: BatchScope | None = None
+    run_many: ManyHandler | None = None
 
 
 _registry: dict[str, _Registration] = {}
 
 
-def register_handler(kind: str, fn: Handler, *, on_give_up: GiveUp | None = None) -> Handler:
-    """Name the function that runs due items of `kind`; `on_give_up` hears of final failures."""
-    _registry[kind] = _Registration(handler=fn, on_give_up=on_give_up)
+def register_handler(
+    kind: str,
+    fn: Handler,
+    *,
+    on_give_up: GiveUp | None = None,
+    batch: BatchScope | None = None,
+    run_many: ManyHandler | None = None,
+) -> Handler:
+    """Name the function that runs due items of `kind`; `on_give_up` hears of final failures.
+
+    `run_many(items)`, when given, runs a slice of items already marked done, inside one
+    savepoint, and returns the items it declined (having written nothing for them); those,
+    and the whole slice if it raises, run item by item with `fn`. It must not call anything
+    outside the database: a slice that fails is run again. `batch(items)`, when given, is
+    entered before `fn` runs any item of a slice and left after the last.
+    """
+    _registry[kind] = _Registration(fn, on_give_up, batch, run_many)
     return fn
 
 
@@ -88,6 +113,28 @@ def schedule(
         },
     )
     return item
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One item for `schedule_many`: what `schedule` takes, for many items at once."""
+
+    kind: str
+    due_at: datetime
+    key: str
+    payload: Mapping[str, Any]
+    workspace_id: int | None = None
+    max_attempts: int = 8
+
+
+def schedule_many(planned: Sequence[Planned]) -> None:
+    """Store many items with one statement; a key already scheduled keeps its first row."""
+    rows = [
+        DueItem(kind=item.kind, due_at=item.due_at, key=item.key, payload=dict(item.payload),
+                workspace_id=item.workspace_id, max_attempts=item.max_attempts)
+        for item in planned
+    ]  # fmt: skip
+    DueItem.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def cancel(key: str) -> bool:
@@ -198,25 +245,107 @@ def _run_chunk(items: list[DueItem], token: str, now: datetime) -> list[DueItem]
     """Run items in one transaction for up to CHUNK_SECONDS; returns the ones not reached.
 
     Why one transaction for many items: a commit per item made the commit (an fsync) the
-    cost of every item. Each item still runs in its own savepoint, so one failing item rolls
-    back only its own writes; a crash rolls back the whole chunk, whose items are claimed
-    again after their lease, so no write of any item is ever committed twice.
+    cost of every item. Each item still runs in its own savepoint (or its slice in one,
+    which is run again item by item if it fails), so one failing item rolls back only its
+    own writes; a crash rolls back the whole chunk, whose items are claimed again after
+    their lease, so no write of any item is ever committed twice.
     """
-    started = time.monotonic()
+    deadline = time.monotonic() + CHUNK_SECONDS
     failures: list[tuple[DueItem, Exception]] = []
+    left: list[DueItem] = []
     with transaction.atomic():
-        for index, item in enumerate(items):
-            if index and time.monotonic() - started > CHUNK_SECONDS:
-                left = items[index:]
+        for first in range(0, len(items), SLICE_SIZE):
+            if first and time.monotonic() > deadline:
+                left = items[first:]
                 break
-            error = _run_one(item, token, now)
-            if error is not None:
-                failures.append((item, error))
-        else:
-            left = []
+            rest = items[first + SLICE_SIZE :]
+            not_reached = _run_slice(items[first : first + SLICE_SIZE], token, now, deadline,
+                                     failures)  # fmt: skip
+            if not_reached:
+                left = not_reached + rest
+                break
         for item, error in failures:
             _after_failure(item, token, now, error, _registry.get(item.kind))
     return left
+
+
+def _run_slice(
+    items: list[DueItem],
+    token: str,
+    now: datetime,
+    deadline: float,
+    failures: list[tuple[DueItem, Exception]],
+) -> list[DueItem]:
+    """Run a slice's items until the deadline (at least one); returns those not reached."""
+    together = _run_together(items, token, now)
+    one_by_one = [item for item in items if item.pk not in together]
+    ran = len(together)
+    with ExitStack() as scopes:
+        for kind in sorted({item.kind for item in one_by_one}):
+            registration = _registry.get(kind)
+            if registration is not None and registration.batch is not None:
+                chosen = [item for item in one_by_one if item.kind == kind]
+                scopes.enter_context(registration.batch(chosen))
+        for index, item in enumerate(one_by_one):
+            if ran and time.monotonic() > deadline:
+                return one_by_one[index:]
+            error = _run_one(item, token, now)
+            if error is not None:
+                failures.append((item, error))
+            ran += 1
+    return []
+
+
+def _run_together(items: list[DueItem], token: str, now: datetime) -> set[int]:
+    """Run the slice's items whose kind can run many at once; returns the ids handled."""
+    handled: set[int] = set()
+    for kind in sorted({item.kind for item in items}):
+        registration = _registry.get(kind)
+        if registration is None or registration.run_many is None:
+            continue
+        # An item abandoned too many times is failed item by item (_run_one).
+        chosen = [i for i in items if i.kind == kind and i.attempts <= i.max_attempts]
+        if not chosen:
+            continue
+        try:
+            with transaction.atomic():
+                mine = _mark_all_done(chosen, token, now)
+                declined = registration.run_many(mine) if mine else []
+                _unmark(declined, token, now)
+        except Exception:
+            logger.warning("%d %s items failed together; one by one", len(chosen), kind,
+                           exc_info=True)  # fmt: skip
+            continue
+        left = {item.pk for item in declined}
+        handled.update(item.pk for item in chosen if item.pk not in left)
+    return handled
+
+
+def _unmark(items: Sequence[DueItem], token: str, now: datetime) -> None:
+    """Give declined items back their claim, for the one-by-one path to run them."""
+    if items:
+        DueItem.objects.filter(
+            pk__in=[item.pk for item in items], claimed_by=token, state=DueItem.State.DONE
+        ).update(state=DueItem.State.RUNNING, finished_at=None, claimed_until=now + lease())
+
+
+def _mark_all_done(items: list[DueItem], token: str, now: datetime) -> list[DueItem]:
+    """`_mark_done` for many items with one statement; returns those still ours."""
+    ids = [item.pk for item in items]
+    ours = DueItem.objects.filter(pk__in=ids, claimed_by=token, state=DueItem.State.RUNNING)
+    updated = ours.update(
+        state=DueItem.State.DONE, finished_at=now, claimed_until=None, last_error=""
+    )
+    if updated == len(items):
+        return items
+    kept = set(
+        DueItem.objects.filter(pk__in=ids, claimed_by=token, state=DueItem.State.DONE)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    for item in items:
+        if item.pk not in kept:
+            logger.warning("due item %s: claim lost before it ran", item.pk)
+    return [item for item in items if item.pk in kept]
 
 
 def _run_one(item: DueItem, token: str, now: datetime) -> Exception | None:

@@ -8,6 +8,7 @@ from talentloop.automation import engine
 from talentloop.automation.actions import do_retry_run, do_update_workflow
 from talentloop.automation.models import Run, RunStep
 from talentloop.automation.tests.conftest import contactable, drive, make_workflow, new_person
+from talentloop.core import scheduling
 from talentloop.core.models import DueItem, Event
 from talentloop.outreach.models import Message
 from talentloop.people.actions import do_create_person, do_tag_people, do_update_person
@@ -383,6 +384,8 @@ def test_a_run_that_could_not_start_is_kept_failed_and_retries_from_the_top(
     def broken(*args, **kwargs):
         raise RuntimeError("the scheduler table is missing")
 
+    # (both ways a run starts: a dispatched batch at once, then each event on its own)
+    monkeypatch.setattr(scheduling, "schedule_many", broken)
     monkeypatch.setattr(engine, "schedule_step", broken)
     tag(personas, person)
     drive()

@@ -20,7 +20,9 @@ from talentloop.core.tests.test_worker import DATABASE_QUEUE, _database_url, _st
 from talentloop.people.actions import do_tag_people
 from talentloop.people.models import Person, Task
 
-SUBJECTS = 100
+# Why this many: a worker runs the steps of up to a hundred runs in one slice, so fewer
+# subjects would finish in a commit or two and leave no moment to kill a worker mid-run.
+SUBJECTS = 600
 STEPS = [
     {"kind": "add_tag", "tag": "welcomed"},
     {"kind": "create_task", "title": "Call {person}", "assignee": {"rule": "owner"}},
@@ -71,7 +73,7 @@ def test_workers_killed_at_random_moments_lose_and_repeat_no_step(personas, sett
     settings.TASKS = DATABASE_QUEUE  # events are dispatched by the workers, not inline
     seed = int(os.environ.get("KILL_SEED", random.randrange(1_000_000)))
     rng = random.Random(seed)
-    # given a five-step workflow and 100 people who trigger it in one transaction
+    # given a five-step workflow and 600 people who trigger it in one transaction
     workflow = make_workflow(personas.recruiter, {"kind": "tag_added", "tags": ["go"]}, STEPS)
     people = new_people(SUBJECTS, personas.workspace, owner=personas.recruiter)
     do_tag_people(actor=personas.recruiter, workspace=personas.workspace, people=people,
@@ -84,7 +86,7 @@ def test_workers_killed_at_random_moments_lose_and_repeat_no_step(personas, sett
         # events are being dispatched, then at random points of progress), then restarted
         time.sleep(rng.uniform(2.0, 5.0))
         _kill_and_restart(workers, rng.randrange(2), tmp_path)
-        for wanted in sorted(rng.sample(range(1, total - 20), 5)):
+        for wanted in sorted(rng.sample(range(1, total // 2), 5)):
             wait_for(lambda wanted=wanted: _steps_done() >= wanted, timeout=120)
             time.sleep(rng.uniform(0, 0.3))
             kills_mid_run += _steps_done() < total
