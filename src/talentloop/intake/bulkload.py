@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from talentloop.accounts.models import User, Workspace
 from talentloop.core import clock
 from talentloop.core.errors import AppError
+from talentloop.core.events import announce_written_events
 from talentloop.core.middleware import current_request_id
 from talentloop.core.models import Event
 from talentloop.intake import bulkupdate
@@ -119,8 +120,8 @@ def write_chunk(
     except DatabaseError:
         one_by_one += [item.index for item, _ in matched]
     if any(result.outcome is not None for result in results):
-        # Why once per chunk: the events of the whole chunk go out with one dispatch task.
-        transaction.on_commit(_enqueue_dispatch)
+        # Why once per chunk: one announcement covers the events of the whole chunk.
+        announce_written_events()
     for index in sorted(one_by_one):
         results.append(
             upsert_one(
@@ -322,9 +323,3 @@ def _primaries(contacts: Sequence[ContactInput]) -> dict[str, str]:
     for contact in contacts:
         chosen.setdefault(contact.kind, contact.value)
     return chosen
-
-
-def _enqueue_dispatch() -> None:
-    from talentloop.core.tasks import dispatch_events
-
-    dispatch_events.enqueue()

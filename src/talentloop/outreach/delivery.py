@@ -36,7 +36,7 @@ from django.utils.crypto import get_random_string
 
 from talentloop.core import clock
 from talentloop.core.errors import AppError
-from talentloop.core.tasks import dispatch_events
+from talentloop.core.events import announce_written_events
 from talentloop.outreach import domain, outbox_sql, queries, tracking
 from talentloop.outreach.mailbox_actions import smtp_password
 from talentloop.outreach.mime import OutboxEmail
@@ -250,7 +250,7 @@ def _send_batch(
         _close(connection)
         raise
     finally:
-        transaction.on_commit(dispatch_events.enqueue)
+        announce_written_events()
     return connection
 
 
