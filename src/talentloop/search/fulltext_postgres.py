@@ -114,12 +114,26 @@ _INDEXES = {
 }
 
 
+_UPSERT = ", ".join(
+    f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ") if column != "person_id"
+)
+
+
 def reindex(person_ids: list[int]) -> None:
+    # Why an upsert and not delete-then-insert: two workers refreshing the same person at
+    # once would both delete (the second sees nothing to delete) and then both insert, and
+    # the second insert would fail on the key. In person order, so two overlapping refreshes
+    # take their row locks in the same order and never deadlock.
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_document WHERE person_id = ANY(%s)", [person_ids])
         cursor.execute(
             f"INSERT INTO search_document ({_COLUMNS}) {_VALUES}"
-            f" FROM ({DOCUMENT_SELECT} WHERE p.id = ANY(%s)) s",
+            f" FROM ({DOCUMENT_SELECT} WHERE p.id = ANY(%s)) s ORDER BY s.person_id"
+            f" ON CONFLICT (person_id) DO UPDATE SET {_UPSERT}",
+            [person_ids],
+        )
+        cursor.execute(
+            "DELETE FROM search_document d WHERE d.person_id = ANY(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = d.person_id)",
             [person_ids],
         )
 
