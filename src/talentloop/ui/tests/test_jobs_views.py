@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from talentloop.accounts.domain import Role
 from talentloop.conftest import Personas
@@ -39,7 +40,7 @@ def test_every_role_sees_the_job_list_and_board(
 
     # then
     assert listing.status_code == 200
-    assert scene.job.title.encode() in listing.content
+    assert escape(scene.job.title).encode() in listing.content
     assert board.status_code == 200
     assert b"Ada Lovelace" in board.content
 
@@ -53,7 +54,7 @@ def test_hiring_manager_sees_only_their_jobs(personas: Personas, scene: Scene) -
     listing = client.get("/jobs/")
 
     # then
-    assert scene.job.title.encode() in listing.content
+    assert escape(scene.job.title).encode() in listing.content
     assert b"Someone else&#x27;s role" not in listing.content
     assert client.get(f"/jobs/{other.pk}/").status_code == 404
     assert client.get(f"/jobs/{other.pk}/?view=list").status_code == 404
