@@ -21,11 +21,10 @@ from talentloop.automation.domain import (
     LIVE_RUN_STATES,
     Action,
     ActionKind,
-    Branch,
-    Step,
     next_path,
     step_at,
     tag_key,
+    walk,
 )
 from talentloop.automation.executors import forget_tags, has_tag
 from talentloop.automation.queries import definition_of
@@ -67,16 +66,8 @@ def _together(item: DueItem) -> bool:
     ready = prepared.peek(item.payload.get("run_id"))
     if ready is None:
         return False
-    return not _reaches_out(definition_of(ready.run.version).steps)
-
-
-def _reaches_out(steps: Sequence[Step]) -> bool:
-    for step in steps:
-        if isinstance(step, Branch) and _reaches_out(step.then + step.otherwise):
-            return True
-        if isinstance(step, Action) and step.kind in OUTSIDE_CALLS:
-            return True
-    return False
+    steps = walk(definition_of(ready.run.version).steps)
+    return not any(isinstance(step, Action) and step.kind in OUTSIDE_CALLS for _, step in steps)
 
 
 def _tag_together(items: Sequence[DueItem]) -> dict[int, engine.Move]:

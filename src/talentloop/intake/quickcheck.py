@@ -30,12 +30,10 @@ from talentloop.people.actions import ContactInput
 from talentloop.people.domain import (
     ContactKind,
     InvalidValue,
-    guess_link_label,
     normalize_email,
     normalize_url,
 )
 
-VALUE_LIMIT = 500  # ContactPoint.value's column width, as people.actions checks it
 # Why this narrow alphabet: every local part it matches is one email-validator accepts as
 # it stands (dot-atom text, ASCII, no quoting), so only the domain needs the library.
 _PLAIN_EMAIL = re.compile(
@@ -54,8 +52,7 @@ def clean_contacts(*, workspace: Workspace, contacts: Sequence[ContactInput]) ->
         value = quick_value(contact.kind, contact.value, region)
         if value is None:
             return people.clean_contacts(workspace=workspace, contacts=contacts)
-        label = contact.label or (guess_link_label(value) if contact.kind == "url" else "")
-        cleaned.append(ContactInput(contact.kind, value, label.strip()[:32], contact.is_primary))
+        cleaned.append(people.normalised_contact(contact, ContactKind(contact.kind), value))
     return cleaned
 
 
@@ -72,7 +69,7 @@ def quick_value(kind: str, raw: str, region: str) -> str | None:
             return None
     else:
         return None
-    return value if value is not None and len(value) <= VALUE_LIMIT else None
+    return value if value is not None and len(value) <= people.CONTACT_VALUE_LIMIT else None
 
 
 def quick_email(raw: str) -> str | None:

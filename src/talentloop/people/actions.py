@@ -41,7 +41,7 @@ TEXT_FIELDS = domain.PERSON_TEXT_FIELDS
 CHOICE_FIELDS = domain.PERSON_CHOICE_FIELDS
 PERSON_FIELDS = domain.PERSON_FIELDS
 _FUTURE_TOLERANCE = timedelta(minutes=5)
-_CONTACT_VALUE_LIMIT = 500  # ContactPoint.value's column width
+CONTACT_VALUE_LIMIT = 500  # ContactPoint.value's column width
 ALLOWED_UPLOAD_TYPES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -236,6 +236,13 @@ def _clean_custom_fields(
     return {key: item for key, item in merged.items() if item is not None}
 
 
+def normalised_contact(contact: ContactInput, kind: ContactKind, value: str) -> ContactInput:
+    """The contact as stored: its normalised value, and its label (guessed for links)."""
+    label = contact.label or (domain.guess_link_label(value) if kind is ContactKind.URL else "")
+    # Why the cut: labels are short tags ("work", "home"); editing one cuts the same way.
+    return ContactInput(kind.value, value, label.strip()[:32], contact.is_primary)
+
+
 def clean_contacts(*, workspace: Workspace, contacts: Iterable[ContactInput]) -> list[ContactInput]:
     """Normalise each contact point; errors name the position, e.g. contact_points.1.value."""
     cleaned: list[ContactInput] = []
@@ -249,12 +256,10 @@ def clean_contacts(*, workspace: Workspace, contacts: Iterable[ContactInput]) ->
         except ValueError as error:
             errors[f"contact_points.{index}.value"] = str(error)
             continue
-        if len(value) > _CONTACT_VALUE_LIMIT:
-            errors[f"contact_points.{index}.value"] = f"at most {_CONTACT_VALUE_LIMIT} characters"
+        if len(value) > CONTACT_VALUE_LIMIT:
+            errors[f"contact_points.{index}.value"] = f"at most {CONTACT_VALUE_LIMIT} characters"
             continue
-        label = contact.label or (domain.guess_link_label(value) if kind is ContactKind.URL else "")
-        # Why the cut: labels are short tags ("work", "home"); editing one cuts the same way.
-        cleaned.append(ContactInput(kind.value, value, label.strip()[:32], contact.is_primary))
+        cleaned.append(normalised_contact(contact, kind, value))
     if errors:
         raise ValidationFailed("some contact points are not valid", fields=errors)
     return cleaned
