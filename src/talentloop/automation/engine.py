@@ -191,6 +191,11 @@ def new_run(
     return run
 
 
+def event_trigger_key(event_id: int) -> str:
+    """The trigger key of runs an event starts: one run per workflow and event."""
+    return f"event:{event_id}"
+
+
 def on_event(event: Event) -> None:
     """Start a run of every enabled workflow of the event's workspace it triggers."""
     kinds = triggers.kinds_for_verb(event.verb)
@@ -227,7 +232,7 @@ def _start_for_event(
                 workflow=workflow,
                 definition=definition,
                 subject=Subject.of(fact),
-                trigger_key=f"event:{event.pk}",
+                trigger_key=event_trigger_key(event.pk),
                 now=now,
                 event_id=event.pk,
                 depth=depth,
@@ -242,7 +247,7 @@ def _start_for_event(
 def _record_failed_start(
     workflow: Workflow, subject: Subject, event: Event, error: Exception, now: datetime
 ) -> None:
-    run = _run_row(workflow, subject, f"event:{event.pk}", now, trigger_event_id=event.pk,
+    run = _run_row(workflow, subject, event_trigger_key(event.pk), now, trigger_event_id=event.pk,
                    state=RunState.FAILED.value, finished_at=now,
                    error=f"could not start: {type(error).__name__}: {error}"[:2000])  # fmt: skip
     try:

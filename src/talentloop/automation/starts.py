@@ -36,7 +36,7 @@ class _Start:
 
     @property
     def trigger_key(self) -> str:
-        return f"event:{self.event.pk}"
+        return engine.event_trigger_key(self.event.pk)
 
 
 def on_events(events: Sequence[Event]) -> None:

@@ -54,9 +54,7 @@ def register_consumer(
     consumer: EventConsumer, *, verbs: Collection[str] | None = None
 ) -> EventConsumer:
     """Subscribe a function to every dispatched Event (or only to those of `verbs`)."""
-    if all(entry.consumer is not consumer for entry in _subscriptions):
-        wanted = frozenset(verbs) if verbs is not None else None
-        _subscriptions.append(_Subscription(consumer, None, wanted))
+    _subscribe(_Subscription(consumer, None, _verb_set(verbs)))
     return consumer
 
 
@@ -64,10 +62,22 @@ def register_batch_consumer(
     consumer: BatchConsumer, *, verbs: Collection[str] | None = None
 ) -> BatchConsumer:
     """Subscribe a function to each dispatched batch: it gets the batch's events in order."""
-    if all(entry.batch_consumer is not consumer for entry in _subscriptions):
-        wanted = frozenset(verbs) if verbs is not None else None
-        _subscriptions.append(_Subscription(None, consumer, wanted))
+    _subscribe(_Subscription(None, consumer, _verb_set(verbs)))
     return consumer
+
+
+def _verb_set(verbs: Collection[str] | None) -> frozenset[str] | None:
+    return frozenset(verbs) if verbs is not None else None
+
+
+def _subscribe(subscription: _Subscription) -> None:
+    # Why by identity of the functions: registering again (an app reloaded) adds nothing.
+    if all(
+        (entry.consumer, entry.batch_consumer)
+        != (subscription.consumer, subscription.batch_consumer)
+        for entry in _subscriptions
+    ):
+        _subscriptions.append(subscription)
 
 
 def record_event(

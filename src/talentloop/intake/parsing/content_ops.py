@@ -70,7 +70,7 @@ _ARRAY_TOKEN = re.compile(
     rb"|(?P<close>\]))"
 )
 _SKIP_SPACE = re.compile(_WS_OPT)
-_HEX_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
+_HEX_SPACE = re.compile(_WS)
 # Streams read differently by pypdf's readers in corner cases: inline images, "n g R"
 # references (pypdf refuses them in content streams), vertical tabs, braces.
 _UNUSUAL = re.compile(rb"\bBI\b|\d\s+\d+\s+R(?![A-Za-z])|[\x0b{}]")
