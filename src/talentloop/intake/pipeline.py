@@ -23,12 +23,7 @@ from talentloop.intake.domain import ImportOptions, describe_draft, options_from
 from talentloop.intake.models import ExternalId, ImportBatch, ImportIssue, IssueLevel
 from talentloop.intake.records import PersonDraft
 from talentloop.intake.tabular import OpenBinary, TableShape
-from talentloop.intake.upsert import (
-    CREATED,
-    SKIPPED,
-    UPDATED,
-    TagCache,
-)
+from talentloop.intake.upsert import CREATED, SKIPPED, UPDATED, TagCache
 from talentloop.people.locking import lock_email_owners
 from talentloop.people.models import ContactPoint, Person, PersonTag
 

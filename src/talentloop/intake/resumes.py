@@ -30,12 +30,7 @@ from talentloop.intake.models import FieldReview, ImportBatch
 from talentloop.intake.pipeline import PreviewLine, Progress, Tally, opener
 from talentloop.intake.records import PersonDraft
 from talentloop.intake.tabular import OpenBinary, TableError, TableShape, check_zip
-from talentloop.intake.upsert import (
-    Outcome,
-    RowRefused,
-    TagCache,
-    upsert_draft,
-)
+from talentloop.intake.upsert import Outcome, RowRefused, TagCache, upsert_draft
 from talentloop.people.actions import (
     ContactInput,
     EducationInput,
