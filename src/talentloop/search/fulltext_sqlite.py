@@ -3,6 +3,9 @@
 search_fts      the weighted document (bm25 column weights, snippet())
 search_trigram  names and e-mails under the trigram tokenizer (substring and near matches)
 search_namekeys typo keys of names and e-mail local parts (fulltext_terms.name_keys)
+
+Documents are assembled in Python from one read of each child table per slice of people;
+the per-person path (`reindex`) and the bulk path (`rebuild`) share that assembly.
 """
 
 # S608: these modules join constant SQL fragments, table names and %s placeholders only;
@@ -11,10 +14,12 @@ search_namekeys typo keys of names and e-mail local parts (fulltext_terms.name_k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import OperationalError, connection
+from django.db import connection
 
 from talentloop.search import fulltext_terms as terms
 
@@ -22,82 +27,105 @@ NOTE_KINDS = "('note', 'call', 'meeting', 'email')"
 NOTES_PER_PERSON = 50
 # bm25 weights, one per column of search_fts in order (workspace_id first, never matched).
 BM25_WEIGHTS = "0.0, 10.0, 8.0, 4.0, 2.0, 1.0, 1.0"
+# People per slice of a bulk build: each slice reads every child table once by id range.
+SLICE_PEOPLE = 10_000
+# Why 256 MiB during a bulk build: the default 2 MB cache over a multi-GB file re-reads the
+# same index and FTS5 pages from disk for every slice; the connection's own size comes back
+# afterwards, so the memory is held only while the build runs.
+BUILD_CACHE_SIZE_KIB = 262_144
 
-# Why string constants and not user text: only ids and MATCH expressions vary, and those are
-# always bound as parameters.
-DOCUMENT_SELECT = f"""
-SELECT p.id AS person_id, p.workspace_id AS workspace_id,
-  trim(p.first_name || ' ' || p.last_name) AS names,
-  trim(p.primary_email || ' ' || coalesce((
-      SELECT group_concat(c.value, ' ') FROM people_contactpoint c
-       WHERE c.person_id = p.id AND c.kind = 'email' AND c.value <> p.primary_email), '')
-  ) AS emails,
-  trim(p.headline || ' ' || p.current_title || ' ' || p.current_company_name || ' ' || coalesce((
-      SELECT group_concat(s.name, ', ') FROM people_personskill s WHERE s.person_id = p.id), '')
-  ) AS headline,
-  trim(p.summary || ' ' || coalesce((
-      SELECT group_concat(w.title || ' ' || w.company_name || ' ' || w.description, ' · ')
-        FROM people_workexperience w WHERE w.person_id = p.id), '') || ' ' || coalesce((
-      SELECT group_concat(e.institution || ' ' || e.degree || ' ' || e.field_of_study, ' · ')
-        FROM people_education e WHERE e.person_id = p.id), '')
-  ) AS work,
-  coalesce((
-      SELECT group_concat(trim(a.subject || ' ' || a.body), ' · ') FROM (
-        SELECT subject, body FROM people_activity a
-         WHERE a.person_id = p.id AND a.kind IN {NOTE_KINDS}
-         ORDER BY a.occurred_at DESC LIMIT {NOTES_PER_PERSON}) a), '') AS notes,
-  coalesce((
-      SELECT group_concat(x.body, ' · ') FROM search_extra_text x WHERE x.person_id = p.id), ''
-  ) AS resume
-FROM people_person p
-"""
+# Whose child rows a read covers: (SQL condition on person_id, parameters).
+PeopleFilter = tuple[str, list[Any]]
+# person_id, workspace_id, names, emails, headline, work, notes, resume
+Document = tuple[int, int, str, str, str, str, str, str]
+
+_PERSON_SELECT = (
+    "SELECT id, workspace_id, trim(first_name || ' ' || last_name), primary_email,"
+    " headline || ' ' || current_title || ' ' || current_company_name, summary"
+    " FROM people_person"
+)
+# One piece of text per child row, as (person_id, piece), in the order the pieces are joined.
+# Why these orders: they are the index orders the per-person sub-selects used to read in, so
+# documents keep their text order (e-mails by value, the rest by id, notes newest first).
+# Why INDEXED BY: the planner could take the kind filter to activity_ws_kind (workspace, kind,
+# occurred_at) and read every note of the workspace for each slice or person; pinned to
+# activity_person_recent it reads only these people's notes, newest first, with no sort.
+_PIECES = {
+    "emails": "SELECT person_id, value FROM people_contactpoint"
+    " WHERE {people} AND kind = 'email' ORDER BY person_id, value",
+    "skills": "SELECT person_id, name FROM people_personskill"
+    " WHERE {people} ORDER BY person_id, id",
+    "work": "SELECT person_id, title || ' ' || company_name || ' ' || description"
+    " FROM people_workexperience WHERE {people} ORDER BY person_id, id",
+    "education": "SELECT person_id, institution || ' ' || degree || ' ' || field_of_study"
+    " FROM people_education WHERE {people} ORDER BY person_id, id",
+    "notes": "SELECT person_id, trim(subject || ' ' || body)"
+    " FROM people_activity INDEXED BY activity_person_recent"
+    f" WHERE {{people}} AND kind IN {NOTE_KINDS} ORDER BY person_id, occurred_at DESC, id",
+    "resume": "SELECT person_id, body FROM search_extra_text"
+    " WHERE {people} ORDER BY person_id, source",
+}
 _TABLES = ("search_fts", "search_trigram", "search_namekeys")
 # The `rank` column of search_fts: bm25 with the column weights (also set by the migration).
 RANK_CONFIG = f"INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25({BM25_WEIGHTS})')"
 
 
-def _name_keys_sql(names: str | None, emails: str | None) -> str:
+def _name_keys(names: str | None, emails: str | None) -> str:
     local_parts = " ".join(email.split("@", 1)[0] for email in (emails or "").split())
     return " ".join(terms.name_keys(f"{names or ''} {local_parts}"))
 
 
-def _prepare() -> None:
-    # Why probe first: SQLite refuses to (re)define a function while statements of the
-    # connection are open, so each connection defines it once.
-    connection.ensure_connection()
+def _pieces(sql: str, people: PeopleFilter) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    condition, params = people
     with connection.cursor() as cursor:
-        try:
-            cursor.execute("SELECT talentloop_name_keys('', '')")
-        except OperationalError:
-            connection.connection.create_function(
-                "talentloop_name_keys", 2, _name_keys_sql, deterministic=True
-            )
+        cursor.execute(sql.format(people=condition), params)
+        for person_id, piece in cursor.fetchall():
+            found[person_id].append(piece)
+    return found
 
 
-def _fill(where: str, params: Sequence[Any]) -> int:
-    """Insert the documents of the people selected by `where` into all three tables."""
-    _prepare()
+def _document(person: Sequence[Any], pieces: dict[str, dict[int, list[str]]]) -> Document:
+    """One person's columns, as the trim / group_concat of the SQL text they replace."""
+    person_id, workspace_id, names, primary_email, headline, summary = person
+
+    def of(column: str) -> list[str]:
+        return pieces[column].get(person_id, [])
+
+    others = " ".join(email for email in of("emails") if email != primary_email)
+    work = " · ".join(of("work"))
+    education = " · ".join(of("education"))
+    return (
+        person_id,
+        workspace_id,
+        names,
+        f"{primary_email} {others}".strip(" "),
+        f"{headline} {', '.join(of('skills'))}".strip(" "),
+        f"{summary} {work} {education}".strip(" "),
+        " · ".join(of("notes")[:NOTES_PER_PERSON]),
+        " · ".join(of("resume")),
+    )
+
+
+def _write(people: list[Sequence[Any]], children: PeopleFilter) -> None:
+    """Insert the documents of `people` into all three tables; `children` covers them all."""
+    pieces = {column: _pieces(sql, children) for column, sql in _PIECES.items()}
+    documents = [_document(person, pieces) for person in people]
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS temp.search_stage")
-        cursor.execute(
-            f"CREATE TEMP TABLE search_stage AS {DOCUMENT_SELECT} WHERE {where}", list(params)
-        )
-        cursor.execute(
+        cursor.executemany(
             "INSERT INTO search_fts (rowid, workspace_id, names, emails, headline, work, notes,"
-            " resume) SELECT person_id, workspace_id, names, emails, headline, work, notes,"
-            " resume FROM temp.search_stage"
+            " resume) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            documents,
         )
-        count = cursor.rowcount
-        cursor.execute(
+        cursor.executemany(
             "INSERT INTO search_trigram (rowid, workspace_id, names, emails)"
-            " SELECT person_id, workspace_id, names, emails FROM temp.search_stage"
+            " VALUES (%s, %s, %s, %s)",
+            [document[:4] for document in documents],
         )
-        cursor.execute(
-            "INSERT INTO search_namekeys (rowid, workspace_id, keys) SELECT person_id,"
-            " workspace_id, talentloop_name_keys(names, emails) FROM temp.search_stage"
+        cursor.executemany(
+            "INSERT INTO search_namekeys (rowid, workspace_id, keys) VALUES (%s, %s, %s)",
+            [(d[0], d[1], _name_keys(d[2], d[3])) for d in documents],
         )
-        cursor.execute("DROP TABLE temp.search_stage")
-    return int(count)
 
 
 def reindex(person_ids: list[int]) -> None:
@@ -105,7 +133,48 @@ def reindex(person_ids: list[int]) -> None:
     with connection.cursor() as cursor:
         for table in _TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", person_ids)
-    _fill(f"p.id IN ({placeholders})", person_ids)
+        cursor.execute(f"{_PERSON_SELECT} WHERE id IN ({placeholders})", person_ids)
+        people = cursor.fetchall()
+    if people:
+        _write(people, (f"person_id IN ({placeholders})", list(person_ids)))
+
+
+@contextmanager
+def _large_page_cache() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{BUILD_CACHE_SIZE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
+def _fill_in_slices(workspace_id: int | None) -> int:
+    """Write the documents of everyone (or one workspace), SLICE_PEOPLE people at a time.
+
+    Why slices by id range and not per-person sub-selects: each child table is read once per
+    slice along its person_id index, instead of a handful of index look-ups per person.
+    """
+    scope, params = (
+        ("workspace_id = %s AND ", [workspace_id]) if workspace_id is not None else ("", [])
+    )
+    count, after = 0, 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{_PERSON_SELECT} WHERE {scope}id > %s ORDER BY id LIMIT %s",
+                [*params, after, SLICE_PEOPLE],
+            )
+            people = cursor.fetchall()
+        if not people:
+            return count
+        after = people[-1][0]
+        # Rows of other workspaces' people inside the range are read and left out.
+        _write(people, ("person_id BETWEEN %s AND %s", [people[0][0], after]))
+        count += len(people)
 
 
 def rebuild(workspace_id: int | None) -> int:
@@ -121,9 +190,8 @@ def rebuild(workspace_id: int | None) -> int:
                 "DELETE FROM search_extra_text WHERE person_id NOT IN"
                 " (SELECT id FROM people_person)"
             )
-    if workspace_id is None:
-        return _fill("1 = 1", [])
-    return _fill("p.workspace_id = %s", [workspace_id])
+    with _large_page_cache():
+        return _fill_in_slices(workspace_id)
 
 
 def match_sql(expression: str) -> tuple[str, list[Any]]:
