@@ -19,6 +19,7 @@ from talentloop.people.models import Person
 from talentloop.people.queries import visible_people
 from talentloop.people.schemas import PERSON_SORTS
 from talentloop.search import fulltext
+from talentloop.search.compiler import text_narrowing
 from talentloop.search.domain import And, Node, Or, Text, parse
 from talentloop.search.queries import people_matching
 from talentloop.search.schemas import LookupHitOut, LookupQuery, SearchPage, SearchQuery
@@ -36,7 +37,8 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
     """
     user = current_user(request)
     people = people_matching(user, params.q)
-    words = ranking_text(parse(params.q))
+    tree = parse(params.q)
+    words = ranking_text(tree)
     if not words:
         items, next_cursor = paginate(
             people.prefetch_related("tags"),
@@ -48,7 +50,12 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
         return {"items": [_hit(person, 0.0, "") for person in items], "next_cursor": next_cursor}
     offset = _decode_offset(params.cursor)
     ranked = fulltext.ranked_people(
-        user.tenant_id, words, people, limit=params.limit + 1, offset=offset
+        user.tenant_id,
+        words,
+        people,
+        limit=params.limit + 1,
+        offset=offset,
+        narrowing=text_narrowing(tree),
     )
     more = len(ranked) > params.limit
     ranked = ranked[: params.limit]

@@ -37,7 +37,7 @@ from talentloop.search.domain import (
 from talentloop.search.fields import Group
 from talentloop.search.values import date_q, having, number_q, probing
 
-__all__ = ["compile_node", "people_query"]
+__all__ = ["compile_node", "people_query", "text_narrowing"]
 
 
 def compile_node(
@@ -153,6 +153,11 @@ class _Compiler:
         # Why a custom field: a person carries no remote flag of their own (jobs do); a
         # workspace records "open to remote" as the boolean custom field `remote`.
         return compiler_custom.two_valued(Q(custom_fields__remote=True))
+
+
+def text_narrowing(tree: Node) -> list[fulltext.Narrowing]:
+    """The filters beside the text of a query's top AND group: every match meets them."""
+    return _narrowing(list(tree.items)) if isinstance(tree, And) else []
 
 
 def _is_indexed(item: Node) -> bool:

@@ -14,7 +14,7 @@ from types import ModuleType
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from talentloop.core import clock
 from talentloop.core.models import Event
@@ -38,7 +38,12 @@ REINDEX_BATCH = 500
 FUZZY_CANDIDATES = 500
 FUZZY_TRIGRAM_CANDIDATES = 100
 FUZZY_MIN_SCORE = 60.0
+# A typed address this close to a stored one (fuzz.ratio, one or two typos) is that person.
+SAME_ADDRESS = 90.0
 REBUILD_OVERLAP = timedelta(seconds=5)
+# Person columns both indexes carry a copy of (PostgreSQL: document columns; SQLite: filter
+# tokens), so a text match can apply the filters on them that sit beside it.
+NARROWING_COLUMNS = fulltext_postgres.DOCUMENT_COLUMNS
 
 
 def _backend() -> ModuleType:
@@ -58,17 +63,17 @@ def match_q(
 ) -> Q:
     """People of the workspace whose document holds every word of `text` (or the phrase).
 
-    `narrowing` repeats filters the caller applies anyway; where the document carries their
-    columns (PostgreSQL) they cut the hits down inside the match.
+    `narrowing` repeats filters the caller applies anyway; where the index carries their
+    values (NARROWING_COLUMNS) they cut the hits down inside the match.
     """
     expression = _expression(text, phrase=phrase)
     if not expression:
         return Q(pk__in=[])
+    usable = [n for n in narrowing if n.column in NARROWING_COLUMNS]
     if connection.vendor == "postgresql":
-        usable = [n for n in narrowing if n.column in fulltext_postgres.DOCUMENT_COLUMNS]
         sql, params = fulltext_postgres.match_sql(workspace_id, expression, phrase, usable)
     else:
-        sql, params = fulltext_sqlite.match_sql(expression)
+        sql, params = fulltext_sqlite.match_sql(expression, usable)
     # S611: the SQL is constant; the text is a parameter.
     return Q(workspace_id=workspace_id) & Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
@@ -81,9 +86,19 @@ def _any_word_expression(text: str) -> str:
 
 
 def ranked_people(
-    workspace_id: int, text: str, people: QuerySet[Person], *, limit: int, offset: int = 0
+    workspace_id: int,
+    text: str,
+    people: QuerySet[Person],
+    *,
+    limit: int,
+    offset: int = 0,
+    narrowing: Sequence[Narrowing] = (),
 ) -> list[tuple[int, float]]:
-    """One page of `people` ordered by relevance to `text`: (person id, rank), best first."""
+    """One page of `people` ordered by relevance to `text`: (person id, rank), best first.
+
+    `narrowing`: filters every one of `people` meets (compiler.text_narrowing of the query),
+    which let the ranking skip hits that are not among them.
+    """
     expression = _any_word_expression(text)
     base_sql, base_params = people.values_list("id").query.sql_with_params()
     if not expression:
@@ -95,7 +110,8 @@ def ranked_people(
         return fulltext_postgres.ranked_ids(
             workspace_id, expression, base_sql, base_params, limit, offset
         )
-    return fulltext_sqlite.ranked_ids(expression, base_sql, base_params, limit, offset)
+    usable = [n for n in narrowing if n.column in NARROWING_COLUMNS]
+    return fulltext_sqlite.ranked_ids(expression, base_sql, base_params, limit, offset, usable)
 
 
 def rank_and_snippets(
@@ -120,26 +136,27 @@ def fuzzy_people(
     """People whose name or e-mail is close to `text`, typos allowed; (id, score), best first."""
     if not terms.query_terms(text):
         return []
-    candidates = _fuzzy_candidates(workspace_id, text, enough=limit)
-    if visible is not None and candidates:
-        allowed = set(
-            visible.filter(pk__in=[row[0] for row in candidates]).values_list("pk", flat=True)
-        )
-        candidates = [row for row in candidates if row[0] in allowed]
+    candidates = _fuzzy_candidates(workspace_id, text, enough=limit, visible=visible)
     scored = [
-        (person_id, _closeness(text, names, emails)) for person_id, names, emails in candidates
+        (person_id, score)
+        for (person_id, _names, _emails), score in zip(
+            candidates, _closeness(text, candidates), strict=True
+        )
+        if score >= FUZZY_MIN_SCORE
     ]
-    scored = [(person_id, score) for person_id, score in scored if score >= FUZZY_MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return [(person_id, round(score / 100.0, 4)) for person_id, score in scored[:limit]]
 
 
-def _fuzzy_candidates(workspace_id: int, text: str, *, enough: int) -> list[tuple[int, str, str]]:
+def _fuzzy_candidates(
+    workspace_id: int, text: str, *, enough: int, visible: QuerySet[Person] | None
+) -> list[tuple[int, str, str]]:
     """Who might be meant, from the most telling source to the broadest, until there are enough.
 
     Typo keys shared by every word ("Jonh Smtih"), then trigram neighbours (partial words,
     e-mail addresses), then typo keys shared by any word. E-mail domains are left out: nearly
-    everyone shares them.
+    everyone shares them. A typed address within a typo or two of a stored one names that
+    person, and the broader sources are not asked.
     """
     backend = _backend()
     bare = terms.strip_email_domains(text)
@@ -155,23 +172,55 @@ def _fuzzy_candidates(workspace_id: int, text: str, *, enough: int) -> list[tupl
         lambda: backend.trigram_matches(workspace_id, bare, FUZZY_TRIGRAM_CANDIDATES),
         lambda: backend.key_matches(workspace_id, any_word, FUZZY_CANDIDATES) if any_word else [],
     ]
-    found: dict[int, None] = {}
+    address = text.strip().lower() if "@" in text else ""
+    rows: dict[int, tuple[int, str, str]] = {}
     for step in steps:
-        if len(found) >= enough:
+        if len(rows) >= enough or (address and _names_an_address(address, rows.values())):
             break
-        found.update(dict.fromkeys(step()))
-    rows: list[tuple[int, str, str]] = backend.names_of(list(found)[:FUZZY_CANDIDATES])
-    return rows
+        new = [person_id for person_id in dict.fromkeys(step()) if person_id not in rows]
+        new = new[: FUZZY_CANDIDATES - len(rows)]
+        if visible is not None and new:
+            allowed = set(visible.filter(pk__in=new).values_list("pk", flat=True))
+            new = [person_id for person_id in new if person_id in allowed]
+        rows.update((row[0], row) for row in backend.names_of(new) if new)
+    return list(rows.values())
 
 
-def _closeness(text: str, names: str, emails: str) -> float:
+def _names_an_address(address: str, rows: Iterable[tuple[int, str, str]]) -> bool:
+    addresses = [email.lower() for _id, _names, emails in rows for email in emails.split()]
+    return bool(addresses) and (
+        process.extractOne(address, addresses, scorer=fuzz.ratio, score_cutoff=SAME_ADDRESS)
+        is not None
+    )
+
+
+def _closeness(text: str, rows: Sequence[tuple[int, str, str]]) -> list[float]:
+    """How close each row's name or best e-mail is to the text (0-100), scored in one batch.
+
+    An e-mail counts whole, or by its local part at 95 %.
+    """
     query = terms.fold(text)
-    best = fuzz.WRatio(query, terms.fold(names), processor=utils.default_process)
-    for email in emails.split():
-        best = max(best, fuzz.ratio(query.strip(), email.lower()))
-        local = email.split("@", 1)[0]
-        best = max(best, fuzz.WRatio(query, local, processor=utils.default_process) * 0.95)
-    return float(best)
+    best = _scores(query, [terms.fold(names) for _id, names, _emails in rows], fuzz.WRatio)
+    owners = [index for index, (_id, _names, emails) in enumerate(rows) for _ in emails.split()]
+    emails = [email for _id, _names, emails in rows for email in emails.split()]
+    whole = _scores(query.strip(), [email.lower() for email in emails], fuzz.ratio, processed=False)
+    local = _scores(query, [email.split("@", 1)[0] for email in emails], fuzz.WRatio)
+    for owner, whole_score, local_score in zip(owners, whole, local, strict=True):
+        best[owner] = max(best[owner], whole_score, local_score * 0.95)
+    return best
+
+
+def _scores(
+    query: str, choices: list[str], scorer: Callable[..., float], *, processed: bool = True
+) -> list[float]:
+    """The scorer's value for each choice, in order (one call into rapidfuzz for all)."""
+    found = [0.0] * len(choices)
+    processor = utils.default_process if processed else None
+    for _choice, score, index in process.extract(
+        query, choices, scorer=scorer, processor=processor, limit=None
+    ):
+        found[index] = float(score)
+    return found
 
 
 def reindex_people(person_ids: Iterable[int]) -> None:

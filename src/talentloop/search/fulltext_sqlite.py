@@ -1,6 +1,7 @@
 """Embedded mode: SQLite FTS5 tables keyed by person id (the rowid).
 
-search_fts      the weighted document (bm25 column weights, snippet())
+search_fts      the weighted document (bm25 column weights, snippet()), and filter tokens
+                (`countrygb seniority4`) that let a text match apply the filters beside it
 search_trigram  names and e-mails under the trigram tokenizer (substring and near matches)
 search_namekeys typo keys of names and e-mail local parts (fulltext_terms.name_keys)
 
@@ -14,6 +15,7 @@ the per-person path (`reindex`) and the bulk path (`rebuild`) share that assembl
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,12 +23,15 @@ from typing import Any
 
 from django.db import connection
 
+from talentloop.people.domain import Seniority
 from talentloop.search import fulltext_terms as terms
+from talentloop.search.fulltext_terms import Narrowing
 
 NOTE_KINDS = "('note', 'call', 'meeting', 'email')"
 NOTES_PER_PERSON = 50
 # bm25 weights, one per column of search_fts in order (workspace_id first, never matched).
-BM25_WEIGHTS = "0.0, 10.0, 8.0, 4.0, 2.0, 1.0, 1.0"
+# The last column holds the filter tokens: weight 0, so they never change a rank.
+BM25_WEIGHTS = "0.0, 10.0, 8.0, 4.0, 2.0, 1.0, 1.0, 0.0"
 # People per slice of a bulk build: each slice reads every child table once by id range.
 SLICE_PEOPLE = 10_000
 # Why 256 MiB during a bulk build: the default 2 MB cache over a multi-GB file re-reads the
@@ -36,13 +41,13 @@ BUILD_CACHE_SIZE_KIB = 262_144
 
 # Whose child rows a read covers: (SQL condition on person_id, parameters).
 PeopleFilter = tuple[str, list[Any]]
-# person_id, workspace_id, names, emails, headline, work, notes, resume
-Document = tuple[int, int, str, str, str, str, str, str]
+# person_id, workspace_id, names, emails, headline, work, notes, resume, filters
+Document = tuple[int, int, str, str, str, str, str, str, str]
 
 _PERSON_SELECT = (
     "SELECT id, workspace_id, trim(first_name || ' ' || last_name), primary_email,"
-    " headline || ' ' || current_title || ' ' || current_company_name, summary"
-    " FROM people_person"
+    " headline || ' ' || current_title || ' ' || current_company_name, summary, country,"
+    " seniority_rank FROM people_person"
 )
 # One piece of text per child row, as (person_id, piece), in the order the pieces are joined.
 # Why these orders: they are the index orders the per-person sub-selects used to read in, so
@@ -66,6 +71,15 @@ _PIECES = {
     " WHERE {people} ORDER BY person_id, source",
 }
 _TABLES = ("search_fts", "search_trigram", "search_namekeys")
+# Seniority ranks run from 0 (none given) to the last level's.
+SENIORITY_RANKS = len(Seniority) + 1
+_COMPARE = {
+    "=": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 # The `rank` column of search_fts: bm25 with the column weights (also set by the migration).
 RANK_CONFIG = f"INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25({BM25_WEIGHTS})')"
 
@@ -87,7 +101,7 @@ def _pieces(sql: str, people: PeopleFilter) -> dict[int, list[str]]:
 
 def _document(person: Sequence[Any], pieces: dict[str, dict[int, list[str]]]) -> Document:
     """One person's columns, as the trim / group_concat of the SQL text they replace."""
-    person_id, workspace_id, names, primary_email, headline, summary = person
+    person_id, workspace_id, names, primary_email, headline, summary, country, rank = person
 
     def of(column: str) -> list[str]:
         return pieces[column].get(person_id, [])
@@ -104,6 +118,7 @@ def _document(person: Sequence[Any], pieces: dict[str, dict[int, list[str]]]) ->
         f"{summary} {work} {education}".strip(" "),
         " · ".join(of("notes")[:NOTES_PER_PERSON]),
         " · ".join(of("resume")),
+        filter_tokens(country, rank),
     )
 
 
@@ -114,7 +129,7 @@ def _write(people: list[Sequence[Any]], children: PeopleFilter) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO search_fts (rowid, workspace_id, names, emails, headline, work, notes,"
-            " resume) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            " resume, filters) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             documents,
         )
         cursor.executemany(
@@ -194,16 +209,55 @@ def rebuild(workspace_id: int | None) -> int:
         return _fill_in_slices(workspace_id)
 
 
-def match_sql(expression: str) -> tuple[str, list[Any]]:
+def filter_tokens(country: str, seniority_rank: int) -> str:
+    """The `filters` column of a person: one word per filter value a text match can apply.
+
+    Letters and digits only, so the tokenizer keeps each one whole ("countrygb").
+    """
+    tokens = [f"country{country.lower()}"] if country else []
+    return " ".join([*tokens, f"seniority{int(seniority_rank)}"])
+
+
+def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
+    """The MATCH expression with the filters beside the text as filter-column tokens."""
+    parts = [f"({expression})"]
+    for condition in narrowing:
+        if condition.column == "country" and condition.operator == "=":
+            parts.append(f"filters : {filter_tokens(str(condition.value), 0).split()[0]}")
+        elif condition.column == "seniority_rank" and condition.operator in _COMPARE:
+            wanted = [
+                f"seniority{rank}"
+                for rank in range(SENIORITY_RANKS)
+                if _COMPARE[condition.operator](rank, int(condition.value))
+            ]
+            parts.append(f"filters : ({' OR '.join(wanted)})" if wanted else "filters : none")
+        else:
+            raise ValueError(f"cannot narrow a text match by {condition!r}")
+    return " AND ".join(parts) if narrowing else expression
+
+
+def match_sql(expression: str, narrowing: Sequence[Narrowing] = ()) -> tuple[str, list[Any]]:
     # Why no workspace filter here: workspace_id is an UNINDEXED column, so testing it reads
     # every hit's stored text; the caller's Q adds Person.workspace_id instead (an index).
-    return ("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
+    return (
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s",
+        [narrowed(expression, narrowing)],
+    )
 
 
 def ranked_ids(
-    expression: str, base_sql: str, base_params: Sequence[Any], limit: int, offset: int
+    expression: str,
+    base_sql: str,
+    base_params: Sequence[Any],
+    limit: int,
+    offset: int,
+    narrowing: Sequence[Narrowing] = (),
 ) -> list[tuple[int, float]]:
-    """The people of the base query ordered by relevance (people matching nothing rank 0)."""
+    """The people of the base query ordered by relevance (people matching nothing rank 0).
+
+    `narrowing` holds filters every base person meets; in the MATCH they spare ranking the
+    hits that are no base people anyway.
+    """
     with connection.cursor() as cursor:
         cursor.execute(base_sql, list(base_params))
         ids = [int(row[0]) for row in cursor.fetchall()]
@@ -212,7 +266,8 @@ def ranked_ids(
         # Why every hit and not just the base people: FTS5 runs a separate MATCH for each id
         # of an IN list, while one pass yields the configured bm25 `rank` of all hits at once.
         cursor.execute(
-            "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH %s", [expression]
+            "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH %s",
+            [narrowed(expression, narrowing)],
         )
         wanted = set(ids)
         ranks = {int(row[0]): float(row[1]) for row in cursor.fetchall() if row[0] in wanted}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from talentloop.people.domain import Seniority
 from talentloop.people.models import Person
 from talentloop.search import domain as query
 from talentloop.search import fulltext
+from talentloop.search.compiler import text_narrowing
+from talentloop.search.fulltext_terms import Narrowing
 from talentloop.search.queries import people_matching
 from talentloop.ui import queries
 from talentloop.ui.pagination import Page
@@ -53,6 +56,11 @@ class PeopleQuery:
     def terms(self) -> str:
         """The free-text words of the query (outside any NOT), for ranking and snippets."""
         return " ".join(free_text(self.node)) if self.node is not None else ""
+
+    @property
+    def narrowing(self) -> list[Narrowing]:
+        """The filters beside the words, which every match meets (they speed up ranking)."""
+        return text_narrowing(self.node) if self.node is not None else []
 
 
 def read_query(user: User, params: QueryDict) -> PeopleQuery:
@@ -153,12 +161,23 @@ def matching(user: User, people_query: PeopleQuery) -> QuerySet[Person]:
 
 
 def relevance_page(
-    user: User, people: QuerySet[Person], terms: str, params: QueryDict, *, size: int
+    user: User,
+    people: QuerySet[Person],
+    terms: str,
+    params: QueryDict,
+    *,
+    size: int,
+    narrowing: Sequence[Narrowing] = (),
 ) -> Page[Person]:
     """A page of the matches, best first for the query's words (`?page=` numbers the pages)."""
     number = _page_number(params)
     ranked = fulltext.ranked_people(
-        user.tenant_id, terms, people, limit=size + 1, offset=(number - 1) * size
+        user.tenant_id,
+        terms,
+        people,
+        limit=size + 1,
+        offset=(number - 1) * size,
+        narrowing=narrowing,
     )
     chosen = [pk for pk, _ in ranked[:size]]
     rows = {p.pk: p for p in queries.people_page_rows(people.filter(pk__in=chosen))}

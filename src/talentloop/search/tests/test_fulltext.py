@@ -205,6 +205,19 @@ def test_fuzzy_lookup_respects_the_visible_people(personas: Personas) -> None:
     assert fulltext.fuzzy_people(personas.outsider.tenant_id, "john smith") == []
 
 
+def test_a_typed_address_close_to_a_stored_one_finds_that_person_first(
+    workspace: Workspace,
+) -> None:
+    owner = make_person(workspace, "Maria", "Lopez", email="maria.lopez.7761@example.com")
+    namesake = make_person(workspace, "Maria", "Lopes", email="maria.lopes.1204@example.com")
+    hits = fulltext.fuzzy_people(workspace.pk, "maria.lopex.7761@example.com")
+    assert hits[0][0] == owner.pk
+    # A near address the viewer may not see does not end the look-up for what they may see.
+    visible = Person.objects.filter(pk=namesake.pk)
+    hits = fulltext.fuzzy_people(workspace.pk, "maria.lopex.7761@example.com", visible=visible)
+    assert [person_id for person_id, _score in hits] == [namesake.pk]
+
+
 def test_fuzzy_lookup_ignores_unrelated_people(workspace: Workspace) -> None:
     make_person(workspace, "Peter", "Parker")
     assert fulltext.fuzzy_people(workspace.pk, "Jonh Smtih") == []
@@ -255,11 +268,42 @@ def test_filters_beside_a_text_term_narrow_it_and_follow_changes(personas: Perso
     assert found("helix AND country:gb AND seniority>=senior") == {ada.pk}
     assert found("helix AND country!=gb AND seniority>=senior") == {cy.pk}
     assert len(found("helix OR country:gb")) == 3
+    sql = str(people_matching(personas.admin, "helix AND seniority>=senior").query)
     if connection.vendor == "postgresql":  # the document's own copy does the narrowing
-        sql = str(people_matching(personas.admin, "helix AND seniority>=senior").query)
         assert "seniority_rank >= 4" in sql.partition("FROM search_document")[2]
+    else:  # the filter tokens do
+        assert "filters : (seniority4 OR seniority5" in sql
 
     # when a person moves, the narrowed match follows once the document is reindexed
     people_actions.do_update_person(actor=None, person=cy, fields={"country": "GB"})
     fulltext.reindex_people([cy.pk])
     assert found("helix AND country:gb AND seniority>=senior") == {ada.pk, cy.pk}
+
+
+def test_ranking_with_the_filters_beside_the_text_keeps_the_order(personas: Personas) -> None:
+    from talentloop.search.compiler import text_narrowing
+    from talentloop.search.domain import parse
+    from talentloop.search.queries import people_matching
+
+    # given people sharing a word more or less often, in and out of the filters
+    workspace = personas.workspace
+    for index in range(6):
+        make_person(
+            workspace,
+            f"P{index}",
+            "Helix" if index % 2 else "Other",
+            headline="helix " * (index + 1),
+            country="GB" if index < 4 else "DE",
+            seniority="senior" if index % 3 else "junior",
+        )
+    text = "helix AND country:GB AND seniority>=mid"
+    people = people_matching(personas.admin, text)
+    narrowing = text_narrowing(parse(text))
+    assert narrowing
+
+    # then ranking with the filters inside the match orders the same people the same way
+    plain = fulltext.ranked_people(workspace.pk, "helix", people, limit=10)
+    narrowed = fulltext.ranked_people(workspace.pk, "helix", people, limit=10, narrowing=narrowing)
+    assert narrowed == plain
+    assert len(plain) == people.count() == 2
+    assert text_narrowing(parse("helix OR country:GB")) == []

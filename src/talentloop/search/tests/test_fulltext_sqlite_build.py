@@ -33,7 +33,7 @@ NOTE_ROTATION = (
 INDEXED_KINDS = {ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL}
 TIMELINE_ENTRIES = 2 * fulltext_sqlite.NOTES_PER_PERSON
 INDEX_READS = {
-    "search_fts": "rowid, workspace_id, names, emails, headline, work, notes, resume",
+    "search_fts": "rowid, workspace_id, names, emails, headline, work, notes, resume, filters",
     "search_trigram": "rowid, workspace_id, names, emails",
     "search_namekeys": "rowid, workspace_id, keys",
 }
@@ -132,7 +132,7 @@ def test_a_document_holds_every_part_in_order(workspace: Workspace) -> None:
     fulltext_sqlite.rebuild(workspace.pk)
     # then
     row = index_rows([person.pk])["search_fts"][0]
-    _, workspace_id, names, emails, headline, work, notes, resume = row
+    _, workspace_id, names, emails, headline, work, notes, resume, filters = row
     assert (workspace_id, names) == (workspace.pk, "Ada Okafor")
     assert emails == "ada@work.example a.ada@home.example zed.ada@lumen.example"
     assert headline == "Data engineer Staff engineer Lumen Rust, Kafka, Airflow"
@@ -148,6 +148,7 @@ def test_a_document_holds_every_part_in_order(workspace: Workspace) -> None:
     kept = [int(note.rsplit(" ", 1)[1]) for note in notes.split(" · ")]
     assert kept == noted[: fulltext_sqlite.NOTES_PER_PERSON]  # newest first, no stage changes
     assert resume == "Ada profile text · Ada resume text"  # by source: linkedin, resume
+    assert filters == fulltext_sqlite.filter_tokens(person.country, person.seniority_rank)
 
 
 def test_rebuilding_one_workspace_leaves_another_alone(workspace: Workspace) -> None:

@@ -101,7 +101,12 @@ def _page(
         return empty
     if sort == "relevance":
         return people_query_mod.relevance_page(
-            request.user, people, people_query.terms, request.GET, size=PAGE_SIZE
+            request.user,
+            people,
+            people_query.terms,
+            request.GET,
+            size=PAGE_SIZE,
+            narrowing=people_query.narrowing,
         )
     page = paginate(
         queries.people_page_rows(people), queries.SORTS[sort], request.GET, size=PAGE_SIZE
