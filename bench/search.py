@@ -382,8 +382,8 @@ def top_ranked(ctx: Context, term: str, text: str, limit: int) -> list[tuple[int
     people = people_matching(ctx.admin, text)
     narrowing = text_narrowing(parse(text))
     best = fulltext.ranked_people(ctx.workspace.pk, term, people, limit=limit, narrowing=narrowing)
-    snippets = fulltext.rank_and_snippets(ctx.workspace.pk, term, [pk for pk, _rank in best])
-    return [(pk, rank, snippets.get(pk, (0.0, ""))[1]) for pk, rank in best]
+    snippets = fulltext.snippets(ctx.workspace.pk, term, [pk for pk, _rank in best])
+    return [(pk, rank, snippets.get(pk, "")) for pk, rank in best]
 
 
 def _rank(level: str) -> int:

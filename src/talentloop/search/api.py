@@ -63,9 +63,9 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
     found = {
         person.pk: person for person in Person.objects.filter(pk__in=ids).prefetch_related("tags")
     }
-    snippets = fulltext.rank_and_snippets(user.tenant_id, words, ids)
+    snippets = fulltext.snippets(user.tenant_id, words, ids)
     items = [
-        _hit(found[person_id], rank, snippets.get(person_id, (rank, ""))[1])
+        _hit(found[person_id], rank, snippets.get(person_id, ""))
         for person_id, rank in ranked
         if person_id in found
     ]

@@ -246,9 +246,9 @@ def ranked_ids(
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 
-def snippets(workspace_id: int, words: str, person_ids: list[int]) -> dict[int, tuple[float, str]]:
+def snippets(workspace_id: int, words: str, person_ids: list[int]) -> dict[int, str]:
     sql = (
-        "SELECT s.person_id, ts_rank_cd(d.document, q.query), ts_headline('" + TEXT_CONFIG + "',"
+        "SELECT s.person_id, ts_headline('" + TEXT_CONFIG + "',"
         " translate(concat_ws(' · ', nullif(s.names, ''), nullif(s.emails, ''),"
         " nullif(s.headline, ''), nullif(s.work, ''), nullif(s.notes, ''),"
         " nullif(s.resume, '')), %s, %s), q.query, %s)"
@@ -260,10 +260,7 @@ def snippets(workspace_id: int, words: str, person_ids: list[int]) -> dict[int, 
         stand_ins = terms.TAG_STAND_INS
         params = ["".join(stand_ins), "".join(stand_ins.values()), HEADLINE_OPTIONS]
         cursor.execute(sql, [*params, person_ids, workspace_id, words])
-        return {
-            int(row[0]): (float(row[1]), terms.safe_snippet(str(row[2] or "")))
-            for row in cursor.fetchall()
-        }
+        return {int(row[0]): terms.safe_snippet(str(row[1] or "")) for row in cursor.fetchall()}
 
 
 def key_matches(workspace_id: int, expression: str, cap: int) -> list[int]:

@@ -182,7 +182,7 @@ def relevance_page(
     chosen = [pk for pk, _ in ranked[:size]]
     rows = {p.pk: p for p in queries.people_page_rows(people.filter(pk__in=chosen))}
     items = [rows[pk] for pk in chosen if pk in rows]
-    attach_snippets(items, fulltext.rank_and_snippets(user.tenant_id, terms, chosen))
+    attach_snippets(items, fulltext.snippets(user.tenant_id, terms, chosen))
     return Page(
         items=items,
         has_next=len(ranked) > size,
@@ -196,12 +196,12 @@ def snippets_for(user: User, page: Page[Person], terms: str) -> None:
     """Highlighted snippets for the rows of an already chosen page."""
     if terms and page.items:
         ids = [person.pk for person in page.items]
-        attach_snippets(page.items, fulltext.rank_and_snippets(user.tenant_id, terms, ids))
+        attach_snippets(page.items, fulltext.snippets(user.tenant_id, terms, ids))
 
 
-def attach_snippets(people: list[Person], ranked: dict[int, tuple[float, str]]) -> None:
+def attach_snippets(people: list[Person], snippets: dict[int, str]) -> None:
     for person in people:
-        snippet: Any = ranked.get(person.pk, (0.0, ""))[1]
+        snippet: Any = snippets.get(person.pk, "")
         person.snippet = snippet  # type: ignore[attr-defined]
 
 

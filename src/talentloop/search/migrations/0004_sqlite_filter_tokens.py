@@ -1,4 +1,5 @@
-"""SQLite: the FTS5 document gains a `filters` column of filter tokens (`countrygb seniority4`).
+"""SQLite: the FTS5 document gains a `filters` column of filter words (`countrygb seniority2
+senioritymin1 senioritymin2`).
 
 A full-text term and the filters beside it (`helix AND country:GB AND seniority>=mid`) are
 then one MATCH, so FTS5 ranks only the hits that pass the filters. The column weighs 0 in
@@ -20,8 +21,7 @@ SQLITE_FORWARD = [
     """INSERT INTO search_fts_next (rowid, workspace_id, names, emails, headline, work, notes,
           resume, filters)
         SELECT f.rowid, f.workspace_id, f.names, f.emails, f.headline, f.work, f.notes, f.resume,
-          trim(CASE WHEN p.country <> '' THEN 'country' || lower(p.country) ELSE '' END
-               || ' seniority' || p.seniority_rank)
+          talentloop_filter_words(p.country, p.seniority_rank)
         FROM search_fts f JOIN people_person p ON p.id = f.rowid""",
     "DROP TABLE search_fts",
     "ALTER TABLE search_fts_next RENAME TO search_fts",
@@ -41,8 +41,21 @@ SQLITE_BACKWARD = [
 ]
 
 
+def _filter_words(country: str, seniority_rank: int) -> str:
+    """A person's filter words as this migration writes them (search.fulltext_sqlite keeps
+    them current from then on)."""
+    words = [f"country{country.lower()}"] if country else []
+    words.append(f"seniority{seniority_rank}")
+    words += [f"senioritymin{floor}" for floor in range(1, seniority_rank + 1)]
+    return " ".join(words)
+
+
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
+        schema_editor.connection.ensure_connection()
+        schema_editor.connection.connection.create_function(
+            "talentloop_filter_words", 2, _filter_words, deterministic=True
+        )
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement, params=None)
 

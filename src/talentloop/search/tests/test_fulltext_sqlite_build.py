@@ -176,3 +176,28 @@ def test_the_page_cache_size_comes_back_after_a_build(workspace: Workspace) -> N
         # then
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -4000
+
+
+@pytest.mark.parametrize("operator", ["=", "<", "<=", ">", ">="])
+def test_filter_words_accept_exactly_the_ranks_a_comparison_does(operator: str) -> None:
+    import operator as op
+
+    compare = {"=": op.eq, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}[operator]
+    for value in range(-1, fulltext_sqlite.SENIORITY_RANKS + 1):
+        condition = fulltext.Narrowing("seniority_rank", operator, value)
+        expression = fulltext_sqlite.narrowed('"x"', [condition])
+        wanted = expression.partition("filters : ")[2].strip("()").split(" OR ")
+        for rank in range(fulltext_sqlite.SENIORITY_RANKS):
+            words = fulltext_sqlite.filter_tokens("GB", rank).split()
+            accepted = expression == '"x"' or any(word in words for word in wanted)
+            assert accepted == compare(rank, value), (operator, value, rank, expression)
+
+
+def test_the_migration_writes_the_filter_words_the_index_does() -> None:
+    from importlib import import_module
+
+    migration = import_module("talentloop.search.migrations.0004_sqlite_filter_tokens")
+    for country in ("", "GB"):
+        for rank in range(fulltext_sqlite.SENIORITY_RANKS):
+            expected = fulltext_sqlite.filter_tokens(country, rank)
+            assert migration._filter_words(country, rank) == expected
