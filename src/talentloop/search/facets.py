@@ -65,8 +65,8 @@ def facet_counts(
     columns = ", ".join(f"p.{column}" for column in _COLUMNS.values())
     statement = (
         f"WITH people (id) AS MATERIALIZED ({people_sql}),"
-        f" columns AS MATERIALIZED (SELECT {columns} FROM {_table(Person)} p"
-        " JOIN people ON people.id = p.id) " + " UNION ALL ".join(branches)
+        f" columns AS MATERIALIZED (SELECT {columns}"
+        f" FROM {_rows_of(_table(Person), 'p', columns, key='id')}) " + " UNION ALL ".join(branches)
     )
     counted: dict[str, FacetRows] = {facet: [] for facet in wanted}
     with connection.cursor() as cursor:
@@ -92,20 +92,20 @@ def _branch(facet: str, viewer: User | None) -> tuple[str, list[Any]]:
     if facet == "skills":
         # One row per (person, skill) by constraint, so counting rows counts people.
         return (
-            f"SELECT s.normalized AS value, count(*) AS n FROM {_table(PersonSkill)} s"
-            " JOIN people ON people.id = s.person_id GROUP BY s.normalized",
+            "SELECT s.normalized AS value, count(*) AS n"
+            f" FROM {_rows_of(_table(PersonSkill), 's', 's.normalized')} GROUP BY s.normalized",
             [],
         )
     if facet == "tags":
         return (
-            f"SELECT t.tag_id AS value, count(*) AS n FROM {_table(PersonTag)} t"
-            " JOIN people ON people.id = t.person_id GROUP BY t.tag_id",
+            "SELECT t.tag_id AS value, count(*) AS n"
+            f" FROM {_rows_of(_table(PersonTag), 't', 't.tag_id')} GROUP BY t.tag_id",
             [],
         )
     # Stages are per pipeline; people are grouped by the stage's name ("Interview" in any job).
     sql = (
-        f"SELECT st.name AS value, count(DISTINCT c.person_id) AS n FROM {_table(Candidacy)} c"
-        " JOIN people ON people.id = c.person_id"
+        "SELECT st.name AS value, count(DISTINCT c.person_id) AS n"
+        f" FROM {_rows_of(_table(Candidacy), 'c', 'c.person_id, c.stage_id, c.job_id, c.outcome')}"
         f" JOIN {_table(Stage)} st ON st.id = c.stage_id"
     )
     params: list[Any] = []
@@ -113,6 +113,24 @@ def _branch(facet: str, viewer: User | None) -> tuple[str, list[Any]]:
         sql += f" JOIN {_table(Job)} j ON j.id = c.job_id AND j.hiring_manager_id = %s"
         params.append(viewer.pk)
     return sql + " WHERE c.outcome = 'open' GROUP BY st.name", params
+
+
+def _rows_of(table: str, alias: str, columns: str, *, key: str = "person_id") -> str:
+    """FROM-clause text: the rows of `table` (as `alias`, with `columns` of it, each written
+    `alias.column`) that belong to the people.
+
+    Why LATERAL on PostgreSQL: joined plainly, the planner hashes the whole table (a million
+    people, hundreds of thousands of tags or candidacies) to probe it with a few thousand
+    people; a look-up per person through the table's person index reads only their rows.
+    OFFSET 0 keeps the subquery from being flattened back into that join. SQLite's nested
+    loops already look rows up per person.
+    """
+    if connection.vendor != "postgresql":
+        return f"{table} {alias} JOIN people ON people.id = {alias}.{key}"
+    return (
+        f"people CROSS JOIN LATERAL (SELECT {columns} FROM {table} {alias}"
+        f" WHERE {alias}.{key} = people.id OFFSET 0) {alias}"
+    )
 
 
 def _table(model: type[Any]) -> str:
