@@ -217,7 +217,7 @@ def filter_tokens(country: str, seniority_rank: int) -> str:
     digits only, so the tokenizer keeps each one whole ("countrygb").
     """
     rank = int(seniority_rank)
-    tokens = [f"country{country.lower()}"] if country else []
+    tokens = [f"country{country.lower()}"] if _is_word(country) else []
     tokens.append(f"seniority{rank}")
     tokens += [f"senioritymin{floor}" for floor in range(1, rank + 1)]
     return " ".join(tokens)
@@ -228,7 +228,10 @@ def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
     parts = [f"({expression})"]
     for condition in narrowing:
         if condition.column == "country" and condition.operator == "=":
-            parts.append(f"filters : country{str(condition.value).lower()}")
+            # Anything but letters and digits would be FTS5 syntax; such a value has no word
+            # (filter_tokens), and the filter on the person alone decides.
+            if _is_word(str(condition.value)):
+                parts.append(f"filters : country{str(condition.value).lower()}")
         elif condition.column == "seniority_rank" and condition.operator in _COMPARE:
             tokens = _seniority_tokens(condition.operator, int(condition.value))
             if tokens is not None:
@@ -237,6 +240,10 @@ def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
         else:
             raise ValueError(f"cannot narrow a text match by {condition!r}")
     return " AND ".join(parts) if len(parts) > 1 else expression
+
+
+def _is_word(value: str) -> bool:
+    return value.isascii() and value.isalnum()
 
 
 def _seniority_tokens(operator: str, value: int) -> list[str] | None:

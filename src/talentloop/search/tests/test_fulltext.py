@@ -272,6 +272,10 @@ def test_filters_beside_a_text_term_narrow_it_and_follow_changes(personas: Perso
     else:  # the filter tokens do
         assert "filters : (senioritymin4)" in sql
 
+    # a country that is no code narrows nothing and breaks nothing
+    assert found('helix AND country:"G-B" AND seniority>=senior') == set()
+    assert found('helix AND country:"(*" AND seniority>=senior') == set()
+
     # when a person moves, the narrowed match follows once the document is reindexed
     people_actions.do_update_person(actor=None, person=cy, fields={"country": "GB"})
     fulltext.reindex_people([cy.pk])
