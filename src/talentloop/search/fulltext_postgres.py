@@ -2,7 +2,8 @@
 
 One row per person in `search_document`: names/e-mails weigh A, headline/title/company/skills B,
 summary/work history/education C, notes and resume text D. The source text is not stored; a
-snippet is cut from it again for the few people on a page.
+snippet is cut from it again for the few people on a page. One row per person in
+`search_name`: names, e-mails, their typo keys and trigram text, for the fuzzy look-up.
 """
 
 # S608: these modules join constant SQL fragments, table names and %s placeholders only;
@@ -12,6 +13,7 @@ snippet is cut from it again for the few people on a page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -42,12 +44,19 @@ _TEXT = f"""
   coalesce({{extra}}, '') AS resume
 """
 
+_EMAILS_OF_ONE = (
+    "(SELECT string_agg(c.value, ' ') FROM people_contactpoint c"
+    " WHERE c.person_id = p.id AND c.kind = 'email')"
+)
+_EMAILS_OF_EVERYONE = """
+  LEFT JOIN (SELECT person_id, string_agg(value, ' ') AS agg FROM people_contactpoint
+              WHERE kind = 'email' GROUP BY person_id) ce ON ce.person_id = p.id"""
+
 # For a handful of people: correlated look-ups by person id.
 DOCUMENT_SELECT = (
     "SELECT p.id AS person_id, p.workspace_id AS workspace_id,"
     + _TEXT.format(
-        emails="(SELECT string_agg(c.value, ' ') FROM people_contactpoint c"
-        " WHERE c.person_id = p.id AND c.kind = 'email')",
+        emails=_EMAILS_OF_ONE,
         skills="(SELECT string_agg(s.name, ', ') FROM people_personskill s"
         " WHERE s.person_id = p.id)",
         work="(SELECT string_agg(concat_ws(' ', w.title, w.company_name, w.description), ' · ')"
@@ -74,9 +83,9 @@ BULK_DOCUMENT_SELECT = (
         notes="nt.agg",
         extra="xt.agg",
     )
-    + """ FROM people_person p
-  LEFT JOIN (SELECT person_id, string_agg(value, ' ') AS agg FROM people_contactpoint
-              WHERE kind = 'email' GROUP BY person_id) ce ON ce.person_id = p.id
+    + " FROM people_person p"
+    + _EMAILS_OF_EVERYONE
+    + """
   LEFT JOIN (SELECT person_id, string_agg(name, ', ') AS agg FROM people_personskill
               GROUP BY person_id) sk ON sk.person_id = p.id
   LEFT JOIN (SELECT person_id, string_agg(concat_ws(' ', title, company_name, description),
@@ -93,30 +102,76 @@ BULK_DOCUMENT_SELECT = (
               GROUP BY person_id) xt ON xt.person_id = p.id"""
 )
 
-_COLUMNS = (
-    "person_id, workspace_id, country, seniority_rank, names, emails, lookup, name_keys, document"
-)
-_VALUES = f"""
-SELECT s.person_id, s.workspace_id, s.country, s.seniority_rank, s.names, s.emails,
-  btrim(talentloop_search_words(s.names || ' ' || s.emails)),
-  talentloop_name_keys(s.names || ' ' || regexp_replace(s.emails, '@[^ ]*', '', 'g')),
+# Names and e-mails alone, for the look-up table.
+_NAMES = """SELECT p.id AS person_id, p.workspace_id AS workspace_id,
+  btrim(p.first_name || ' ' || p.last_name) AS names,
+  coalesce(nullif({emails}, ''), p.primary_email) AS emails FROM people_person p"""
+NAMES_SELECT = _NAMES.format(emails=_EMAILS_OF_ONE)
+BULK_NAMES_SELECT = _NAMES.format(emails="ce.agg") + _EMAILS_OF_EVERYONE
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One of the two tables a person's index rows live in, and how they are built."""
+
+    name: str
+    columns: str
+    values: str  # SELECT … over `s`, a row of `select` (or `bulk_select`)
+    select: str
+    bulk_select: str
+    indexes: dict[str, str]
+    # Why the documents go in (workspace, country, level) order: a text match usually comes
+    # with a place and a level (`helix AND country:GB AND seniority>=mid`), and its hits then
+    # lie together on a few pages instead of one page each across the whole table.
+    order: str = "s.person_id"
+
+    @property
+    def upsert(self) -> str:
+        return ", ".join(
+            f"{column} = EXCLUDED.{column}"
+            for column in self.columns.split(", ")
+            if column != "person_id"
+        )
+
+
+# The document: what full-text matches and ranks read. Kept narrow, so a match's hits
+# share pages.
+DOCUMENTS = _Table(
+    name="search_document",
+    columns="person_id, workspace_id, country, seniority_rank, document",
+    values=f"""
+SELECT s.person_id, s.workspace_id, s.country, s.seniority_rank,
   setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.names || ' ' || s.emails)), 'A')
   || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.headline)), 'B')
   || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.work)), 'C')
   || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.notes || ' ' || s.resume)),
                'D')
-"""
-_INDEXES = {
-    "search_document_fts": "USING gin (document)",
-    "search_document_keys": "USING gin (name_keys)",
-    "search_document_trgm": "USING gin (lookup gin_trgm_ops)",
-    "search_document_country": "(workspace_id, country)",
-}
-
-
-_UPSERT = ", ".join(
-    f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ") if column != "person_id"
+""",
+    select=DOCUMENT_SELECT,
+    bulk_select=BULK_DOCUMENT_SELECT,
+    indexes={
+        "search_document_fts": "USING gin (document)",
+        "search_document_country": "(workspace_id, country)",
+    },
+    order="s.workspace_id, s.country, s.seniority_rank, s.person_id",
 )
+# Names and e-mails with their typo keys and trigram text: what the fuzzy look-up reads.
+NAMES = _Table(
+    name="search_name",
+    columns="person_id, workspace_id, names, emails, lookup, name_keys",
+    values="""
+SELECT s.person_id, s.workspace_id, s.names, s.emails,
+  btrim(talentloop_search_words(s.names || ' ' || s.emails)),
+  talentloop_name_keys(s.names || ' ' || regexp_replace(s.emails, '@[^ ]*', '', 'g'))
+""",
+    select=NAMES_SELECT,
+    bulk_select=BULK_NAMES_SELECT,
+    indexes={
+        "search_name_keys": "USING gin (name_keys)",
+        "search_name_trgm": "USING gin (lookup gin_trgm_ops)",
+    },
+)
+TABLES = (DOCUMENTS, NAMES)
 
 
 def reindex(person_ids: list[int]) -> None:
@@ -125,17 +180,18 @@ def reindex(person_ids: list[int]) -> None:
     # the second insert would fail on the key. In person order, so two overlapping refreshes
     # take their row locks in the same order and never deadlock.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO search_document ({_COLUMNS}) {_VALUES}"
-            f" FROM ({DOCUMENT_SELECT} WHERE p.id = ANY(%s)) s ORDER BY s.person_id"
-            f" ON CONFLICT (person_id) DO UPDATE SET {_UPSERT}",
-            [person_ids],
-        )
-        cursor.execute(
-            "DELETE FROM search_document d WHERE d.person_id = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = d.person_id)",
-            [person_ids],
-        )
+        for table in TABLES:
+            cursor.execute(
+                f"INSERT INTO {table.name} ({table.columns}) {table.values}"
+                f" FROM ({table.select} WHERE p.id = ANY(%s)) s ORDER BY s.person_id"
+                f" ON CONFLICT (person_id) DO UPDATE SET {table.upsert}",
+                [person_ids],
+            )
+            cursor.execute(
+                f"DELETE FROM {table.name} d WHERE d.person_id = ANY(%s)"
+                " AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id = d.person_id)",
+                [person_ids],
+            )
 
 
 def rebuild(workspace_id: int | None) -> int:
@@ -153,42 +209,45 @@ def rebuild(workspace_id: int | None) -> int:
         _rebuild_everything()
         return int(ours)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_document WHERE workspace_id = %s", [workspace_id])
-        cursor.execute(
-            f"INSERT INTO search_document ({_COLUMNS}) {_VALUES}"
-            f" FROM ({BULK_DOCUMENT_SELECT} WHERE p.workspace_id = %s) s",
-            [workspace_id],
-        )
-        return int(cursor.rowcount)
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table.name} WHERE workspace_id = %s", [workspace_id])
+            cursor.execute(
+                f"INSERT INTO {table.name} ({table.columns}) {table.values}"
+                f" FROM ({table.bulk_select} WHERE p.workspace_id = %s) s ORDER BY {table.order}",
+                [workspace_id],
+            )
+    return int(ours)
 
 
 def _rebuild_everything() -> int:
-    """Fill a fresh table, index it once, then swap it in: readers never wait on the build."""
+    """Fill fresh tables, index them once, then swap them in: readers never wait on the build."""
+    count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute("DROP TABLE IF EXISTS search_document_next")
-        cursor.execute(
-            "CREATE TABLE search_document_next (LIKE search_document INCLUDING ALL"
-            " EXCLUDING INDEXES)"
-        )
-        cursor.execute("ALTER TABLE search_document_next ADD PRIMARY KEY (person_id)")
-        cursor.execute(
-            f"INSERT INTO search_document_next ({_COLUMNS}) {_VALUES}"
-            f" FROM ({BULK_DOCUMENT_SELECT}) s"
-        )
-        count = int(cursor.rowcount)
-        for name, definition in _INDEXES.items():
-            cursor.execute(f"CREATE INDEX {name}_next ON search_document_next {definition}")
-        cursor.execute("DROP TABLE search_document")
-        cursor.execute("ALTER TABLE search_document_next RENAME TO search_document")
-        cursor.execute("ALTER INDEX search_document_next_pkey RENAME TO search_document_pkey")
-        for name in _INDEXES:
-            cursor.execute(f"ALTER INDEX {name}_next RENAME TO {name}")
+        for table in TABLES:
+            fresh = f"{table.name}_next"
+            cursor.execute(f"DROP TABLE IF EXISTS {fresh}")
+            cursor.execute(
+                f"CREATE TABLE {fresh} (LIKE {table.name} INCLUDING ALL EXCLUDING INDEXES)"
+            )
+            cursor.execute(f"ALTER TABLE {fresh} ADD PRIMARY KEY (person_id)")
+            cursor.execute(
+                f"INSERT INTO {fresh} ({table.columns}) {table.values}"
+                f" FROM ({table.bulk_select}) s ORDER BY {table.order}"
+            )
+            count = int(cursor.rowcount)
+            for name, definition in table.indexes.items():
+                cursor.execute(f"CREATE INDEX {name}_next ON {fresh} {definition}")
+            cursor.execute(f"DROP TABLE {table.name}")
+            cursor.execute(f"ALTER TABLE {fresh} RENAME TO {table.name}")
+            cursor.execute(f"ALTER INDEX {fresh}_pkey RENAME TO {table.name}_pkey")
+            for name in table.indexes:
+                cursor.execute(f"ALTER INDEX {name}_next RENAME TO {name}")
         cursor.execute(
             "DELETE FROM search_extra_text x WHERE NOT EXISTS"
             " (SELECT 1 FROM people_person p WHERE p.id = x.person_id)"
         )
-    refresh_statistics(["search_document"])
+    refresh_statistics([table.name for table in TABLES])
     return count
 
 
@@ -267,7 +326,7 @@ def key_matches(workspace_id: int, expression: str, cap: int) -> list[int]:
     """People whose typo keys satisfy a `simple` tsquery (fulltext_terms.keys_tsquery)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT person_id FROM search_document WHERE workspace_id = %s"
+            "SELECT person_id FROM search_name WHERE workspace_id = %s"
             " AND name_keys @@ to_tsquery('simple', %s) LIMIT %s",
             [workspace_id, expression, cap],
         )
@@ -285,7 +344,7 @@ def trigram_matches(workspace_id: int, text: str, cap: int) -> list[int]:
             [WORD_SIMILARITY_FLOOR],
         )
         cursor.execute(
-            "SELECT person_id FROM search_document WHERE workspace_id = %s"
+            "SELECT person_id FROM search_name WHERE workspace_id = %s"
             " AND %s <%% lookup ORDER BY word_similarity(%s, lookup) DESC LIMIT %s",
             [workspace_id, lookup, lookup, cap],
         )
@@ -295,7 +354,7 @@ def trigram_matches(workspace_id: int, text: str, cap: int) -> list[int]:
 def names_of(person_ids: list[int]) -> list[tuple[int, str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT person_id, names, emails FROM search_document WHERE person_id = ANY(%s)",
+            "SELECT person_id, names, emails FROM search_name WHERE person_id = ANY(%s)",
             [person_ids],
         )
         return [(int(row[0]), str(row[1]), str(row[2])) for row in cursor.fetchall()]
