@@ -179,7 +179,8 @@ def _fuzzy_candidates(
         if visible is not None and new:
             allowed = set(visible.filter(pk__in=new).values_list("pk", flat=True))
             new = [person_id for person_id in new if person_id in allowed]
-        rows.update((row[0], row) for row in backend.names_of(new) if new)
+        if new:
+            rows.update((row[0], row) for row in backend.names_of(new))
     return list(rows.values())
 
 

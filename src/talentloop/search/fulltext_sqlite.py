@@ -217,7 +217,8 @@ def filter_tokens(country: str, seniority_rank: int) -> str:
     digits only, so the tokenizer keeps each one whole ("countrygb").
     """
     rank = int(seniority_rank)
-    tokens = [f"country{country.lower()}"] if _is_word(country) else []
+    word = _country_word(country)
+    tokens = [word] if word else []
     tokens.append(f"seniority{rank}")
     tokens += [f"senioritymin{floor}" for floor in range(1, rank + 1)]
     return " ".join(tokens)
@@ -228,10 +229,10 @@ def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
     parts = [f"({expression})"]
     for condition in narrowing:
         if condition.column == "country" and condition.operator == "=":
-            # Anything but letters and digits would be FTS5 syntax; such a value has no word
-            # (filter_tokens), and the filter on the person alone decides.
-            if _is_word(str(condition.value)):
-                parts.append(f"filters : country{str(condition.value).lower()}")
+            # A value with no word is left to the filter on the person alone.
+            word = _country_word(str(condition.value))
+            if word:
+                parts.append(f"filters : {word}")
         elif condition.column == "seniority_rank" and condition.operator in _COMPARE:
             tokens = _seniority_tokens(condition.operator, int(condition.value))
             if tokens is not None:
@@ -242,8 +243,10 @@ def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
     return " AND ".join(parts) if len(parts) > 1 else expression
 
 
-def _is_word(value: str) -> bool:
-    return value.isascii() and value.isalnum()
+def _country_word(country: str) -> str:
+    """`countrygb` for a country code; "" for anything but letters and digits, which would be
+    FTS5 syntax in a MATCH and split into several words in the index."""
+    return f"country{country.lower()}" if country.isascii() and country.isalnum() else ""
 
 
 def _seniority_tokens(operator: str, value: int) -> list[str] | None:
