@@ -375,13 +375,13 @@ def ask_fulltext(ctx: Context) -> Figure:
 def top_ranked(ctx: Context, term: str, text: str, limit: int) -> list[tuple[int, float, str]]:
     """What the search API does: the matching people ranked, the best `limit` with snippets."""
     from talentloop.search import fulltext
-    from talentloop.search.compiler import text_narrowing
+    from talentloop.search.compiler import text_focus
     from talentloop.search.domain import parse
     from talentloop.search.queries import people_matching
 
     people = people_matching(ctx.admin, text)
-    narrowing = text_narrowing(parse(text))
-    best = fulltext.ranked_people(ctx.workspace.pk, term, people, limit=limit, narrowing=narrowing)
+    focus = text_focus(parse(text))
+    best = fulltext.ranked_people(ctx.workspace.pk, term, people, limit=limit, focus=focus)
     snippets = fulltext.snippets(ctx.workspace.pk, term, [pk for pk, _rank in best])
     return [(pk, rank, snippets.get(pk, "")) for pk, rank in best]
 

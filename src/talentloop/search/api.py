@@ -19,7 +19,7 @@ from talentloop.people.models import Person
 from talentloop.people.queries import visible_people
 from talentloop.people.schemas import PERSON_SORTS
 from talentloop.search import fulltext
-from talentloop.search.compiler import text_narrowing
+from talentloop.search.compiler import text_focus
 from talentloop.search.domain import And, Node, Or, Text, parse
 from talentloop.search.queries import people_matching
 from talentloop.search.schemas import LookupHitOut, LookupQuery, SearchPage, SearchQuery
@@ -55,7 +55,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
         people,
         limit=params.limit + 1,
         offset=offset,
-        narrowing=text_narrowing(tree),
+        focus=text_focus(tree),
     )
     more = len(ranked) > params.limit
     ranked = ranked[: params.limit]

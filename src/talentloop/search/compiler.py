@@ -37,7 +37,7 @@ from talentloop.search.domain import (
 from talentloop.search.fields import Group
 from talentloop.search.values import date_q, having, number_q, probing
 
-__all__ = ["compile_node", "people_query", "text_narrowing"]
+__all__ = ["compile_node", "people_query", "text_focus"]
 
 
 def compile_node(
@@ -155,9 +155,15 @@ class _Compiler:
         return compiler_custom.two_valued(Q(custom_fields__remote=True))
 
 
-def text_narrowing(tree: Node) -> list[fulltext.Narrowing]:
-    """The filters beside the text of a query's top AND group: every match meets them."""
-    return _narrowing(list(tree.items)) if isinstance(tree, And) else []
+def text_focus(tree: Node) -> fulltext.TextFocus:
+    """The text terms every match of a query holds, and the filters beside them."""
+    if isinstance(tree, Text):
+        return fulltext.TextFocus(terms=((tree.text, tree.phrase),))
+    if not isinstance(tree, And):
+        return fulltext.TextFocus()
+    items = list(tree.items)
+    terms = tuple((item.text, item.phrase) for item in items if isinstance(item, Text))
+    return fulltext.TextFocus(terms=terms, narrowing=tuple(_narrowing(items)))
 
 
 def _is_indexed(item: Node) -> bool:

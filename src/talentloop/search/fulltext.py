@@ -21,10 +21,11 @@ from talentloop.core.models import Event
 from talentloop.people.models import Person
 from talentloop.search import fulltext_postgres, fulltext_sqlite
 from talentloop.search import fulltext_terms as terms
-from talentloop.search.fulltext_terms import Narrowing
+from talentloop.search.fulltext_terms import Narrowing, TextFocus
 
 __all__ = [
     "Narrowing",
+    "TextFocus",
     "fuzzy_people",
     "match_q",
     "ranked_people",
@@ -92,12 +93,13 @@ def ranked_people(
     *,
     limit: int,
     offset: int = 0,
-    narrowing: Sequence[Narrowing] = (),
+    focus: TextFocus | None = None,
 ) -> list[tuple[int, float]]:
     """One page of `people` ordered by relevance to `text`: (person id, rank), best first.
 
-    `narrowing`: filters every one of `people` meets (compiler.text_narrowing of the query),
-    which let the ranking skip hits that are not among them.
+    `focus`: what every one of `people` holds (compiler.text_focus of their query): the
+    text terms and the filters beside them, which let the ranking start from the index's
+    hits rather than from the people.
     """
     expression = _any_word_expression(text)
     base_sql, base_params = people.values_list("id").query.sql_with_params()
@@ -106,12 +108,20 @@ def ranked_people(
             (int(pk), 0.0)
             for pk in people.order_by("-pk").values_list("pk", flat=True)[offset : offset + limit]
         ]
+    focus = focus or TextFocus()
+    narrowing = [n for n in focus.narrowing if n.column in NARROWING_COLUMNS]
     if connection.vendor == "postgresql":
+        required = [(_expression(term, phrase=phrase), phrase) for term, phrase in focus.terms]
         return fulltext_postgres.ranked_ids(
-            workspace_id, expression, base_sql, base_params, limit, offset
+            workspace_id,
+            expression,
+            (base_sql, list(base_params)),
+            limit,
+            offset,
+            required=required,
+            narrowing=narrowing,
         )
-    usable = [n for n in narrowing if n.column in NARROWING_COLUMNS]
-    return fulltext_sqlite.ranked_ids(expression, base_sql, base_params, limit, offset, usable)
+    return fulltext_sqlite.ranked_ids(expression, base_sql, base_params, limit, offset, narrowing)
 
 
 def snippets(workspace_id: int, text: str, person_ids: list[int]) -> dict[int, str]:

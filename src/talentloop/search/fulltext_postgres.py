@@ -146,6 +146,7 @@ SELECT s.person_id, s.workspace_id, s.country, s.seniority_rank,
   || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.work)), 'C')
   || setweight(to_tsvector('{TEXT_CONFIG}', talentloop_search_words(s.notes || ' ' || s.resume)),
                'D')
+  || talentloop_filter_words(s.country, s.seniority_rank)
 """,
     select=DOCUMENT_SELECT,
     bulk_select=BULK_DOCUMENT_SELECT,
@@ -260,38 +261,131 @@ def _tsquery(phrase: bool) -> str:
 _ANY_WORD_TSQUERY = f"replace(plainto_tsquery('{TEXT_CONFIG}', %s)::text, ' & ', ' | ')::tsquery"
 
 
-# Person columns the document carries a copy of (kept by the same reindex as the text), so
-# a full-text match and the filters beside it are answered from this one table.
+# Person columns whose values the document carries as filter words
+# (fulltext_terms.filter_words), kept by the same reindex as the text, so a full-text match
+# and the filters beside it are one GIN look-up.
 DOCUMENT_COLUMNS = frozenset({"country", "seniority_rank"})
-_OPERATORS = frozenset({"=", "<", "<=", ">", ">="})
 
 
 def match_sql(
     workspace_id: int, words: str, phrase: bool, narrowing: Sequence[Narrowing] = ()
 ) -> tuple[str, list[Any]]:
-    sql = (
-        "SELECT person_id FROM search_document WHERE workspace_id = %s"
-        f" AND document @@ {_tsquery(phrase)}"
-    )
-    params: list[Any] = [workspace_id, words]
-    for condition in narrowing:
-        # Column and operator come from the fixed sets above, never from the query text.
-        if condition.column not in DOCUMENT_COLUMNS or condition.operator not in _OPERATORS:
-            raise ValueError(f"cannot narrow a text match by {condition!r}")
-        sql += f" AND {condition.column} {condition.operator} %s"
-        params.append(condition.value)
+    where, params = _match_where(workspace_id, [(words, phrase)], narrowing)
+    return f"SELECT person_id FROM search_document WHERE {where}", params
+
+
+def _match_where(
+    workspace_id: int, required: Sequence[tuple[str, bool]], narrowing: Sequence[Narrowing]
+) -> tuple[str, list[Any]]:
+    """Documents of the workspace holding every (words, phrase) and passing the filters."""
+    sql = "workspace_id = %s"
+    params: list[Any] = [workspace_id]
+    for words, phrase in required:
+        sql += f" AND document @@ {_tsquery(phrase)}"
+        params.append(words)
+    filters = filter_tsquery(narrowing)
+    if filters is None:
+        sql += " AND false"
+    elif filters:
+        # Why a second @@ and not one query joined with &&: an empty text query (stop words
+        # only) must still match nobody, and the conditions make one GIN scan anyway.
+        sql += " AND document @@ %s::tsquery"
+        params.append(filters)
     return sql, params
+
+
+def filter_tsquery(narrowing: Sequence[Narrowing]) -> str | None:
+    """The filter words as tsquery text ("" for no filters, None when nobody can pass).
+
+    The words are letters and digits only (fulltext_terms.country_word), never query syntax.
+    """
+    groups = terms.narrowing_words(narrowing)
+    if any(not words for words in groups):
+        return None
+    return " & ".join("(" + " | ".join(words) + ")" for words in groups)
+
+
+# How far down the best hits a ranking checks them against the query before it ranks the
+# query's people instead: this many, or this many pages' worth, whichever is more.
+WALK_AT_LEAST = 1_000
+WALK_PAGES = 4
 
 
 def ranked_ids(
     workspace_id: int,
     words: str,
-    base_sql: str,
-    base_params: Sequence[Any],
+    base: tuple[str, list[Any]],
     limit: int,
     offset: int,
+    *,
+    required: Sequence[tuple[str, bool]] = (),
+    narrowing: Sequence[Narrowing] = (),
 ) -> list[tuple[int, float]]:
-    """The people of the base query ordered by relevance (people matching nothing rank 0)."""
+    """The people of the base query ordered by relevance (people matching nothing rank 0).
+
+    `required`: (words, phrase) every base person's document holds, and `narrowing` the
+    filters every one passes: with them the hits hold all the base people, and the best hits
+    that are base people are the answer.
+    """
+    if required:
+        if any(not words for words, _phrase in required):
+            return []
+        found = _best_hits_in_base(workspace_id, words, base, limit, offset, required, narrowing)
+        if found is not None:
+            return found
+    return _ranked_base(workspace_id, words, base, limit, offset)
+
+
+def _best_hits_in_base(
+    workspace_id: int,
+    words: str,
+    base: tuple[str, list[Any]],
+    limit: int,
+    offset: int,
+    required: Sequence[tuple[str, bool]],
+    narrowing: Sequence[Narrowing],
+) -> list[tuple[int, float]] | None:
+    """Rank the hits as the index hands them over, then keep the best that are base people.
+
+    Why: a query is mostly its text and the filters beside it, so nearly every hit is a base
+    person; ranking in the pass that finds the hits spares a second document read per hit,
+    and the person-side conditions are checked for the best few instead of for every hit.
+    None when the base holds too few of the best hits (a narrow filter beside the text, a
+    hiring manager's own candidates): the caller ranks the base people instead.
+    """
+    wanted = offset + limit
+    walk = max(WALK_AT_LEAST, WALK_PAGES * wanted)
+    where, params = _match_where(workspace_id, required, narrowing)
+    base_sql, base_params = base
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id, ts_rank_cd(document, q.query) AS rank FROM search_document"
+            f" CROSS JOIN (SELECT {_ANY_WORD_TSQUERY} AS query) q WHERE {where}"
+            " ORDER BY rank DESC, person_id DESC LIMIT %s",
+            [words, *params, walk + 1],
+        )
+        hits = [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        every_hit = len(hits) <= walk
+        kept: list[tuple[int, float]] = []
+        start, size = 0, wanted + wanted // 4 + 8
+        while start < min(len(hits), walk) and len(kept) < wanted:
+            chunk = hits[start : min(start + size, walk)]
+            cursor.execute(
+                f"SELECT base.id FROM ({base_sql}) AS base WHERE base.id = ANY(%s)",
+                [*base_params, [person_id for person_id, _rank in chunk]],
+            )
+            inside = {int(row[0]) for row in cursor.fetchall()}
+            kept += [hit for hit in chunk if hit[0] in inside]
+            start, size = start + len(chunk), size * 2
+    if len(kept) < wanted and not every_hit:
+        return None
+    return kept[offset:wanted]
+
+
+def _ranked_base(
+    workspace_id: int, words: str, base: tuple[str, list[Any]], limit: int, offset: int
+) -> list[tuple[int, float]]:
+    base_sql, base_params = base
     sql = (
         "SELECT base.id, coalesce(ts_rank_cd(d.document, q.query), 0) AS rank"
         f" FROM ({base_sql}) AS base CROSS JOIN (SELECT {_ANY_WORD_TSQUERY} AS query) q"

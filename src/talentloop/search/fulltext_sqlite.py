@@ -15,7 +15,6 @@ the per-person path (`reindex`) and the bulk path (`rebuild`) share that assembl
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +22,6 @@ from typing import Any
 
 from django.db import connection
 
-from talentloop.people.domain import Seniority
 from talentloop.search import fulltext_terms as terms
 from talentloop.search.fulltext_terms import Narrowing
 
@@ -71,15 +69,6 @@ _PIECES = {
     " WHERE {people} ORDER BY person_id, source",
 }
 _TABLES = ("search_fts", "search_trigram", "search_namekeys")
-# Seniority ranks run from 0 (none given) to the last level's.
-SENIORITY_RANKS = len(Seniority) + 1
-_COMPARE = {
-    "=": operator.eq,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 # The `rank` column of search_fts: bm25 with the column weights (also set by the migration).
 RANK_CONFIG = f"INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25({BM25_WEIGHTS})')"
 
@@ -210,55 +199,17 @@ def rebuild(workspace_id: int | None) -> int:
 
 
 def filter_tokens(country: str, seniority_rank: int) -> str:
-    """The `filters` column of a person: one word per filter value a text match can apply.
-
-    `seniority4` for the rank itself and `senioritymin1` … `senioritymin4` for each floor it
-    clears, so `seniority>=mid` is one word to look up rather than an OR of six. Letters and
-    digits only, so the tokenizer keeps each one whole ("countrygb").
-    """
-    rank = int(seniority_rank)
-    word = _country_word(country)
-    tokens = [word] if word else []
-    tokens.append(f"seniority{rank}")
-    tokens += [f"senioritymin{floor}" for floor in range(1, rank + 1)]
-    return " ".join(tokens)
+    """The `filters` column of a person (fulltext_terms.filter_words)."""
+    return " ".join(terms.filter_words(country, seniority_rank))
 
 
 def narrowed(expression: str, narrowing: Sequence[Narrowing]) -> str:
-    """The MATCH expression with the filters beside the text as filter-column tokens."""
+    """The MATCH expression with the filters beside the text as filter-column words."""
     parts = [f"({expression})"]
-    for condition in narrowing:
-        if condition.column == "country" and condition.operator == "=":
-            # A value with no word is left to the filter on the person alone.
-            word = _country_word(str(condition.value))
-            if word:
-                parts.append(f"filters : {word}")
-        elif condition.column == "seniority_rank" and condition.operator in _COMPARE:
-            tokens = _seniority_tokens(condition.operator, int(condition.value))
-            if tokens is not None:
-                # No rank qualifies: a word no document holds.
-                parts.append(f"filters : ({' OR '.join(tokens) or 'nobody'})")
-        else:
-            raise ValueError(f"cannot narrow a text match by {condition!r}")
+    for words in terms.narrowing_words(narrowing):
+        # No rank qualifies: a word no filters column holds.
+        parts.append(f"filters : ({' OR '.join(words) or 'nobody'})")
     return " AND ".join(parts) if len(parts) > 1 else expression
-
-
-def _country_word(country: str) -> str:
-    """`countrygb` for a country code; "" for anything but letters and digits, which would be
-    FTS5 syntax in a MATCH and split into several words in the index."""
-    return f"country{country.lower()}" if country.isascii() and country.isalnum() else ""
-
-
-def _seniority_tokens(operator: str, value: int) -> list[str] | None:
-    """The filter words of the ranks a comparison accepts; None when it accepts every rank."""
-    if operator in {">=", ">"}:
-        floor = value if operator == ">=" else value + 1
-        if floor <= 0:
-            return None
-        return [f"senioritymin{floor}"] if floor < SENIORITY_RANKS else []
-    return [
-        f"seniority{rank}" for rank in range(SENIORITY_RANKS) if _COMPARE[operator](rank, value)
-    ]
 
 
 def match_sql(expression: str, narrowing: Sequence[Narrowing] = ()) -> tuple[str, list[Any]]:

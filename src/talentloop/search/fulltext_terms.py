@@ -7,9 +7,13 @@ word characters of the user's text only, and is always passed to the database as
 from __future__ import annotations
 
 import html
+import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from talentloop.people.domain import Seniority
 
 # Letters and digits only: the same split the database tokenizers make (FTS5 unicode61, and the
 # PostgreSQL documents, which are built from text with every other character turned into space).
@@ -34,6 +38,83 @@ class Narrowing:
     column: str
     operator: str
     value: str | int
+
+
+@dataclass(frozen=True)
+class TextFocus:
+    """What every person a query matches holds, as far as the full-text index can tell: the
+    text terms of its top AND group, as (text, phrase), and the filters beside them.
+
+    Empty when the query's words are only alternatives (`helix OR country:GB`).
+    """
+
+    terms: tuple[tuple[str, bool], ...] = ()
+    narrowing: tuple[Narrowing, ...] = ()
+
+
+# Seniority ranks run from 0 (none given) to the last level's.
+SENIORITY_RANKS = len(Seniority) + 1
+_COMPARE = {
+    "=": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def filter_words(country: str, seniority_rank: int) -> list[str]:
+    """The words a person's index entry carries for the filters a text match can apply.
+
+    `countrygb`, `seniority4` for the rank itself and `senioritymin1` … `senioritymin4` for
+    each floor it clears, so `seniority>=mid` is one word to look up rather than an OR of
+    several. Letters and digits only, so every tokenizer keeps each one whole.
+    """
+    rank = int(seniority_rank)
+    word = country_word(country)
+    words = [word] if word else []
+    words.append(f"seniority{rank}")
+    words += [f"senioritymin{floor}" for floor in range(1, rank + 1)]
+    return words
+
+
+def narrowing_words(narrowing: Sequence[Narrowing]) -> list[list[str]]:
+    """The filters beside a text as filter words: every group must hold one of its words.
+
+    An empty group means no rank qualifies (nobody matches). A filter whose value has no word
+    (a country code with other characters) is left to the filter on the person alone.
+    """
+    groups: list[list[str]] = []
+    for condition in narrowing:
+        if condition.column == "country" and condition.operator == "=":
+            word = country_word(str(condition.value))
+            if word:
+                groups.append([word])
+        elif condition.column == "seniority_rank" and condition.operator in _COMPARE:
+            words = _seniority_words(condition.operator, int(condition.value))
+            if words is not None:
+                groups.append(words)
+        else:
+            raise ValueError(f"cannot narrow a text match by {condition!r}")
+    return groups
+
+
+def country_word(country: str) -> str:
+    """`countrygb` for a country code; "" for anything but ASCII letters and digits, which
+    would be syntax in a MATCH or a tsquery and split into several words in the index."""
+    return f"country{country.lower()}" if country.isascii() and country.isalnum() else ""
+
+
+def _seniority_words(operator: str, value: int) -> list[str] | None:
+    """The filter words of the ranks a comparison accepts; None when it accepts every rank."""
+    if operator in {">=", ">"}:
+        floor = value if operator == ">=" else value + 1
+        if floor <= 0:
+            return None
+        return [f"senioritymin{floor}"] if floor < SENIORITY_RANKS else []
+    return [
+        f"seniority{rank}" for rank in range(SENIORITY_RANKS) if _COMPARE[operator](rank, value)
+    ]
 
 
 def query_terms(text: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +14,8 @@ from talentloop.people.domain import Seniority
 from talentloop.people.models import Person
 from talentloop.search import domain as query
 from talentloop.search import fulltext
-from talentloop.search.compiler import text_narrowing
-from talentloop.search.fulltext_terms import Narrowing
+from talentloop.search.compiler import text_focus
+from talentloop.search.fulltext_terms import TextFocus
 from talentloop.search.queries import people_matching
 from talentloop.ui import queries
 from talentloop.ui.pagination import Page
@@ -58,9 +57,9 @@ class PeopleQuery:
         return " ".join(free_text(self.node)) if self.node is not None else ""
 
     @property
-    def narrowing(self) -> list[Narrowing]:
-        """The filters beside the words, which every match meets (they speed up ranking)."""
-        return text_narrowing(self.node) if self.node is not None else []
+    def focus(self) -> TextFocus:
+        """The words every match holds and the filters beside them (they speed up ranking)."""
+        return text_focus(self.node) if self.node is not None else TextFocus()
 
 
 def read_query(user: User, params: QueryDict) -> PeopleQuery:
@@ -167,7 +166,7 @@ def relevance_page(
     params: QueryDict,
     *,
     size: int,
-    narrowing: Sequence[Narrowing] = (),
+    focus: TextFocus | None = None,
 ) -> Page[Person]:
     """A page of the matches, best first for the query's words (`?page=` numbers the pages)."""
     number = _page_number(params)
@@ -177,7 +176,7 @@ def relevance_page(
         people,
         limit=size + 1,
         offset=(number - 1) * size,
-        narrowing=narrowing,
+        focus=focus,
     )
     chosen = [pk for pk, _ in ranked[:size]]
     rows = {p.pk: p for p in queries.people_page_rows(people.filter(pk__in=chosen))}

@@ -267,9 +267,9 @@ def test_filters_beside_a_text_term_narrow_it_and_follow_changes(personas: Perso
     assert found("helix AND country!=gb AND seniority>=senior") == {cy.pk}
     assert len(found("helix OR country:gb")) == 3
     sql = str(people_matching(personas.admin, "helix AND seniority>=senior").query)
-    if connection.vendor == "postgresql":  # the document's own copy does the narrowing
-        assert "seniority_rank >= 4" in sql.partition("FROM search_document")[2]
-    else:  # the filter tokens do
+    if connection.vendor == "postgresql":  # the document's filter words do the narrowing
+        assert "(senioritymin4)" in sql.partition("FROM search_document")[2]
+    else:  # the filter column's words do
         assert "filters : (senioritymin4)" in sql
 
     # a country that is no code narrows nothing and breaks nothing
@@ -283,7 +283,7 @@ def test_filters_beside_a_text_term_narrow_it_and_follow_changes(personas: Perso
 
 
 def test_ranking_with_the_filters_beside_the_text_keeps_the_order(personas: Personas) -> None:
-    from talentloop.search.compiler import text_narrowing
+    from talentloop.search.compiler import text_focus
     from talentloop.search.domain import parse
     from talentloop.search.queries import people_matching
 
@@ -300,12 +300,77 @@ def test_ranking_with_the_filters_beside_the_text_keeps_the_order(personas: Pers
         )
     text = "helix AND country:GB AND seniority>=mid"
     people = people_matching(personas.admin, text)
-    narrowing = text_narrowing(parse(text))
-    assert narrowing
+    focus = text_focus(parse(text))
+    assert focus.narrowing
 
     # then ranking with the filters inside the match orders the same people the same way
     plain = fulltext.ranked_people(workspace.pk, "helix", people, limit=10)
-    narrowed = fulltext.ranked_people(workspace.pk, "helix", people, limit=10, narrowing=narrowing)
+    narrowed = fulltext.ranked_people(workspace.pk, "helix", people, limit=10, focus=focus)
     assert narrowed == plain
     assert len(plain) == people.count() == 2
-    assert text_narrowing(parse("helix OR country:GB")) == []
+    assert text_focus(parse("helix OR country:GB")) == fulltext.TextFocus()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's filter words")
+def test_the_database_makes_the_filter_words_the_terms_module_does() -> None:
+    from talentloop.search import fulltext_terms as terms
+
+    with connection.cursor() as cursor:
+        for country in ("", "GB", "us", "G-B", "Å1"):
+            for rank in range(terms.SENIORITY_RANKS):
+                cursor.execute(
+                    "SELECT tsvector_to_array(talentloop_filter_words(%s, %s))", [country, rank]
+                )
+                assert sorted(cursor.fetchone()[0]) == sorted(terms.filter_words(country, rank))
+
+
+@pytest.mark.parametrize("walk", [1_000, 1], ids=["long walk", "walk of one"])
+def test_ranking_from_the_hits_pages_like_ranking_the_people(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch, walk: int
+) -> None:
+    from talentloop.search import fulltext_postgres
+    from talentloop.search.compiler import text_focus
+    from talentloop.search.domain import parse
+    from talentloop.search.queries import people_matching
+
+    # given people sharing a word more or less often, in and out of the filters beside it,
+    # a few of them with a rare skill
+    workspace = personas.workspace
+    for index in range(24):
+        make_person(
+            workspace,
+            f"P{index}",
+            "Helix" if index % 3 == 0 else "Other",
+            headline="helix " * (index % 5 + 1),
+            skills=("Rust",) if index % 6 == 0 else (),
+            country="GB" if index % 4 else "DE",
+            seniority="senior" if index % 2 else "junior",
+        )
+    # and walks so short that a query holding few of the best hits ranks its people instead
+    monkeypatch.setattr(fulltext_postgres, "WALK_AT_LEAST", walk)
+    monkeypatch.setattr(fulltext_postgres, "WALK_PAGES", walk)
+
+    def every_page(text: str, *, focused: bool) -> list[tuple[int, float]]:
+        people = people_matching(personas.admin, text)
+        focus = text_focus(parse(text)) if focused else None
+        found: list[tuple[int, float]] = []
+        while True:
+            page = fulltext.ranked_people(
+                workspace.pk, "helix", people, limit=4, offset=len(found), focus=focus
+            )
+            found += page
+            if len(page) < 4:
+                return found
+
+    for text in (
+        "helix AND country:GB AND seniority>=mid",
+        "helix",
+        "helix AND skills:rust",
+        '"helix helix" AND country:GB',
+        "helix AND country:GB AND seniority>executive",
+    ):
+        # then starting from the index's hits gives the same pages, best first
+        plain = every_page(text, focused=False)
+        assert every_page(text, focused=True) == plain, text
+        assert len(plain) == people_matching(personas.admin, text).count(), text
+        assert [rank for _id, rank in plain] == sorted((rank for _id, rank in plain), reverse=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import operator as op
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +50,24 @@ def test_snippets_escape_all_but_the_highlights() -> None:
 
 def test_email_domains_are_dropped_for_typo_keys() -> None:
     assert terms.strip_email_domains("ada.l@example.com Ada") == "ada.l Ada"
+
+
+@pytest.mark.parametrize("operator", ["=", "<", "<=", ">", ">="])
+def test_filter_words_accept_exactly_the_ranks_a_comparison_does(operator: str) -> None:
+    compare = {"=": op.eq, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}[operator]
+    for value in range(-1, terms.SENIORITY_RANKS + 1):
+        condition = terms.Narrowing("seniority_rank", operator, value)
+        groups = terms.narrowing_words([condition])
+        for rank in range(terms.SENIORITY_RANKS):
+            words = terms.filter_words("GB", rank)
+            accepted = all(any(word in words for word in group) for group in groups)
+            assert accepted == compare(rank, value), (operator, value, rank, groups)
+
+
+def test_a_country_is_a_filter_word_only_when_it_is_letters_and_digits() -> None:
+    assert terms.filter_words("GB", 0) == ["countrygb", "seniority0"]
+    assert terms.filter_words("", 2)[0] == "seniority2"
+    for country in ("G B", "G-B", "ÅL", 'G"'):
+        assert terms.narrowing_words([terms.Narrowing("country", "=", country)]) == []
+    with pytest.raises(ValueError, match="cannot narrow"):
+        terms.narrowing_words([terms.Narrowing("city", "=", "Leeds")])

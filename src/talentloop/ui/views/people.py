@@ -106,7 +106,7 @@ def _page(
             people_query.terms,
             request.GET,
             size=PAGE_SIZE,
-            narrowing=people_query.narrowing,
+            focus=people_query.focus,
         )
     page = paginate(
         queries.people_page_rows(people), queries.SORTS[sort], request.GET, size=PAGE_SIZE
