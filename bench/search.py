@@ -325,11 +325,13 @@ def ask_fulltext(ctx: Context) -> Figure:
         fulltext = people_matching = None  # type: ignore[assignment]
     mid = _rank("mid")
     hits = 0
+    timed: list[tuple[float, str]] = []
     for index, (term, country) in enumerate(questions):
         text = f"{term} AND country:{country} AND seniority>=mid"
         if fulltext is not None and people_matching is not None:
             elapsed, top = timed_ms(lambda t=term, q=text: top_ranked(ctx, t, q, 50))
             figure.ours.append(elapsed)
+            timed.append((elapsed, f"{term}/{country}"))
             hits += len(top)
             if ctx.explain and index == 0:
                 explain(f"fulltext: {text}", people_matching(ctx.admin, text))
@@ -366,8 +368,10 @@ def ask_fulltext(ctx: Context) -> Figure:
             )
             figure.baseline.append(elapsed)
     if figure.ours:
+        slowest = ", ".join(f"{label} {ms:.0f} ms" for ms, label in sorted(timed)[-5:][::-1])
         figure.note = (
-            f"{len(figure.ours)} queries, {hits / len(figure.ours):.0f} results each on average"
+            f"{len(figure.ours)} queries, {hits / len(figure.ours):.0f} results each on average;"
+            f" slowest: {slowest}"
         )
     return figure
 
