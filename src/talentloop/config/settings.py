@@ -116,8 +116,20 @@ def _database() -> dict[str, object]:
                 raise ImproperlyConfigured(
                     f"TALENTLOOP_PG_WORK_MEM={work_mem!r}: give a size such as 64MB or 512kB"
                 )
+            # Why read-ahead: a text match reads its hits' documents through a bitmap, and
+            # with the default of 1 each page missing from memory is read and waited for in
+            # turn; asking for the next pages ahead makes a cold match 3-5x faster (measured:
+            # 490 -> 130 ms for 14,000 hits read from disk, docs/performance.md).
+            io_concurrency = envstr("TALENTLOOP_PG_IO_CONCURRENCY", "64").strip()
+            if not re.fullmatch(r"[0-9]{1,3}|1000", io_concurrency):
+                raise ImproperlyConfigured(
+                    f"TALENTLOOP_PG_IO_CONCURRENCY={io_concurrency!r}: give a number of pages"
+                    " from 0 to 1000"
+                )
             options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
-            extra = f"-c jit=off -c work_mem={work_mem}"
+            extra = (
+                f"-c jit=off -c work_mem={work_mem} -c effective_io_concurrency={io_concurrency}"
+            )
             options["options"] = f"{options.get('options', '')} {extra}".strip()
             config["OPTIONS"] = options
         return config
