@@ -21,7 +21,7 @@ from talentloop.people.schemas import PERSON_SORTS
 from talentloop.search import fulltext
 from talentloop.search.compiler import text_focus
 from talentloop.search.domain import And, Node, Or, Text, parse
-from talentloop.search.queries import people_matching
+from talentloop.search.queries import people_matching_tree
 from talentloop.search.schemas import LookupHitOut, LookupQuery, SearchPage, SearchQuery
 
 router = Router(tags=["search"])
@@ -36,8 +36,8 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
     A query the language refuses answers 400 `invalid_query` with `position` and `hint`.
     """
     user = current_user(request)
-    people = people_matching(user, params.q)
     tree = parse(params.q)
+    people = people_matching_tree(user, tree)
     words = ranking_text(tree)
     if not words:
         items, next_cursor = paginate(

@@ -15,7 +15,11 @@ from talentloop.search.domain import And, Clause, Node, Not, Or, QueryError, fie
 
 def people_matching(user: User, text: str) -> QuerySet[Person]:
     """The viewer's visible people filtered by the query text; a bad query raises QueryError."""
-    tree = parse(text)
+    return people_matching_tree(user, parse(text))
+
+
+def people_matching_tree(user: User, tree: Node) -> QuerySet[Person]:
+    """`people_matching` for a query already parsed."""
     check_allowed(user, tree)
     condition = compile_node(tree, workspace_id=user.tenant_id, now=clock.now(), viewer_id=user.pk)
     return visible_people(user).filter(condition)

@@ -16,7 +16,7 @@ from talentloop.search import domain as query
 from talentloop.search import fulltext
 from talentloop.search.compiler import text_focus
 from talentloop.search.fulltext_terms import TextFocus
-from talentloop.search.queries import people_matching
+from talentloop.search.queries import people_matching, people_matching_tree
 from talentloop.ui import queries
 from talentloop.ui.pagination import Page
 from talentloop.ui.query_builder import quote
@@ -153,7 +153,9 @@ def _ints(raw: list[str]) -> list[int]:
 
 def matching(user: User, people_query: PeopleQuery) -> QuerySet[Person]:
     """The viewer's people matching a valid query."""
-    return people_matching(user, people_query.text)
+    if people_query.node is None:
+        return people_matching(user, people_query.text)  # raises its QueryError
+    return people_matching_tree(user, people_query.node)
 
 
 # --- relevance ------------------------------------------------------------------------------
