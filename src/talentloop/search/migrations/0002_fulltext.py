@@ -9,8 +9,8 @@ and the upkeep code deletes the rows of people who are gone.
 from __future__ import annotations
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from talentloop.core.migration_ops import vendor_sql
 
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE search_fts USING fts5(
@@ -91,23 +91,15 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
-    for statement in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement, params=None)
-
-
-def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD})
-
-
-def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD})
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_initial"),
         ("people", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [
+        vendor_sql(
+            forward={"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD},
+            backward={"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD},
+        )
+    ]

@@ -8,8 +8,8 @@ intersected as bitmaps before any row is read. SQLite's FTS5 tables are unchange
 from __future__ import annotations
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from talentloop.core.migration_ops import vendor_sql
 
 POSTGRES_FORWARD = [
     """ALTER TABLE search_document
@@ -25,19 +25,11 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_FORWARD:
-            schema_editor.execute(statement, params=None)
-
-
-def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_BACKWARD:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_fulltext")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [
+        vendor_sql(
+            forward={"postgresql": POSTGRES_FORWARD}, backward={"postgresql": POSTGRES_BACKWARD}
+        )
+    ]

@@ -10,25 +10,19 @@ has marked the pages all-visible). SQLite has no INCLUDE and looks rows up by ro
 from __future__ import annotations
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from talentloop.core.migration_ops import vendor_sql
 
 POSTGRES_FORWARD = """CREATE INDEX IF NOT EXISTS person_facet_cover ON people_person (id)
     INCLUDE (workspace_id, seniority_rank, country, city, seniority, source_id)"""
 POSTGRES_BACKWARD = "DROP INDEX IF EXISTS person_facet_cover"
 
 
-def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD, params=None)
-
-
-def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_sqlite_filter_tokens"), ("people", "0004_segment_index")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [
+        vendor_sql(
+            forward={"postgresql": [POSTGRES_FORWARD]}, backward={"postgresql": [POSTGRES_BACKWARD]}
+        )
+    ]

@@ -11,8 +11,8 @@ row at a time. SQLite has kept the same words in its `filters` column since 0004
 from __future__ import annotations
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from talentloop.core.migration_ops import vendor_sql
 
 POSTGRES_FORWARD = [
     # fulltext_terms.filter_words, in SQL; a test holds the two equal.
@@ -39,19 +39,11 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_FORWARD:
-            schema_editor.execute(statement, params=None)
-
-
-def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRES_BACKWARD:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_search_name_table")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [
+        vendor_sql(
+            forward={"postgresql": POSTGRES_FORWARD}, backward={"postgresql": POSTGRES_BACKWARD}
+        )
+    ]
