@@ -15,6 +15,33 @@
     }
   });
 
+  // The person's latest action decides what the results show. Why: the query box searches
+  // 350 ms after the last keystroke, so its answer can arrive after a facet was clicked; it
+  // would then replace the results the facet's request is about to swap, and that answer
+  // would land in the replaced element, unseen.
+  var latestAsked = -1;
+  function askedAt(config) {
+    var trigger = config.triggeringEvent;
+    return trigger && typeof trigger.timeStamp === "number" ? trigger.timeStamp : performance.now();
+  }
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "people-results") return;
+    var stamp = askedAt(event.detail);
+    if (stamp < latestAsked) {
+      event.preventDefault(); // the person has done something since
+      return;
+    }
+    latestAsked = stamp;
+    event.detail.askedAt = stamp;
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig;
+    if (config && typeof config.askedAt === "number" && config.askedAt < latestAsked) {
+      event.detail.shouldSwap = false; // a later action's answer is on its way
+    }
+  });
+
   // Facets start folded on narrow screens, where they would push the results down.
   var facets = document.querySelector("[data-facets-details]");
   if (facets && window.matchMedia("(max-width: 900px)").matches) facets.removeAttribute("open");
