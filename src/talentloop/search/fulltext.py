@@ -42,9 +42,6 @@ FUZZY_MIN_SCORE = 60.0
 # A typed address this close to a stored one (fuzz.ratio, one or two typos) is that person.
 SAME_ADDRESS = 90.0
 REBUILD_OVERLAP = timedelta(seconds=5)
-# Person columns both indexes carry a copy of (PostgreSQL: document columns; SQLite: filter
-# tokens), so a text match can apply the filters on them that sit beside it.
-NARROWING_COLUMNS = fulltext_postgres.DOCUMENT_COLUMNS
 
 
 def _backend() -> ModuleType:
@@ -65,12 +62,12 @@ def match_q(
     """People of the workspace whose document holds every word of `text` (or the phrase).
 
     `narrowing` repeats filters the caller applies anyway; where the index carries their
-    values (NARROWING_COLUMNS) they cut the hits down inside the match.
+    values (fulltext_terms.NARROWING_COLUMNS) they cut the hits down inside the match.
     """
     expression = _expression(text, phrase=phrase)
     if not expression:
         return Q(pk__in=[])
-    usable = [n for n in narrowing if n.column in NARROWING_COLUMNS]
+    usable = [n for n in narrowing if n.column in terms.NARROWING_COLUMNS]
     if connection.vendor == "postgresql":
         sql, params = fulltext_postgres.match_sql(workspace_id, expression, phrase, usable)
     else:
@@ -109,7 +106,7 @@ def ranked_people(
             for pk in people.order_by("-pk").values_list("pk", flat=True)[offset : offset + limit]
         ]
     focus = focus or TextFocus()
-    narrowing = [n for n in focus.narrowing if n.column in NARROWING_COLUMNS]
+    narrowing = [n for n in focus.narrowing if n.column in terms.NARROWING_COLUMNS]
     if connection.vendor == "postgresql":
         required = [(_expression(term, phrase=phrase), phrase) for term, phrase in focus.terms]
         return fulltext_postgres.ranked_ids(

@@ -261,12 +261,6 @@ def _tsquery(phrase: bool) -> str:
 _ANY_WORD_TSQUERY = f"replace(plainto_tsquery('{TEXT_CONFIG}', %s)::text, ' & ', ' | ')::tsquery"
 
 
-# Person columns whose values the document carries as filter words
-# (fulltext_terms.filter_words), kept by the same reindex as the text, so a full-text match
-# and the filters beside it are one GIN look-up.
-DOCUMENT_COLUMNS = frozenset({"country", "seniority_rank"})
-
-
 def match_sql(
     workspace_id: int, words: str, phrase: bool, narrowing: Sequence[Narrowing] = ()
 ) -> tuple[str, list[Any]]:

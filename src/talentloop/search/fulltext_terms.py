@@ -63,6 +63,11 @@ _COMPARE = {
 }
 
 
+# The person columns a text match can apply filters on: both indexes carry their values as
+# filter words (PostgreSQL: lexemes of the document; SQLite: the `filters` column).
+NARROWING_COLUMNS = frozenset({"country", "seniority_rank"})
+
+
 def filter_words(country: str, seniority_rank: int) -> list[str]:
     """The words a person's index entry carries for the filters a text match can apply.
 
