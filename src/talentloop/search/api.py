@@ -20,8 +20,8 @@ from talentloop.people.queries import visible_people
 from talentloop.people.schemas import PERSON_SORTS
 from talentloop.search import fulltext
 from talentloop.search.compiler import text_focus
-from talentloop.search.domain import And, Node, Or, Text, parse
-from talentloop.search.queries import people_matching_tree
+from talentloop.search.domain import parse
+from talentloop.search.queries import people_matching_tree, ranking_text
 from talentloop.search.schemas import LookupHitOut, LookupQuery, SearchPage, SearchQuery
 
 router = Router(tags=["search"])
@@ -91,15 +91,6 @@ def lookup_people(request: HttpRequest, params: Query[LookupQuery]) -> list[dict
         for person_id, score in hits
         if person_id in people
     ]
-
-
-def ranking_text(tree: Node) -> str:
-    """The words a query looks for (not those it excludes): what results are ranked by."""
-    if isinstance(tree, Text):
-        return tree.text
-    if isinstance(tree, And | Or):
-        return " ".join(filter(None, (ranking_text(item) for item in tree.items)))
-    return ""
 
 
 def _hit(person: Person, rank: float, snippet: str) -> Person:

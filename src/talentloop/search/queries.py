@@ -10,7 +10,17 @@ from talentloop.core import clock
 from talentloop.people.models import Person
 from talentloop.people.queries import visible_people
 from talentloop.search.compiler import compile_node
-from talentloop.search.domain import And, Clause, Node, Not, Or, QueryError, field_spec, parse
+from talentloop.search.domain import (
+    And,
+    Clause,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    Text,
+    field_spec,
+    parse,
+)
 
 
 def people_matching(user: User, text: str) -> QuerySet[Person]:
@@ -23,6 +33,15 @@ def people_matching_tree(user: User, tree: Node) -> QuerySet[Person]:
     check_allowed(user, tree)
     condition = compile_node(tree, workspace_id=user.tenant_id, now=clock.now(), viewer_id=user.pk)
     return visible_people(user).filter(condition)
+
+
+def ranking_text(tree: Node) -> str:
+    """The words a query looks for (not those it excludes): what results are ranked by."""
+    if isinstance(tree, Text):
+        return tree.text
+    if isinstance(tree, And | Or):
+        return " ".join(filter(None, (ranking_text(item) for item in tree.items)))
+    return ""
 
 
 def check_allowed(user: User, tree: Node) -> None:

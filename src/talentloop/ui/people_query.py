@@ -16,7 +16,7 @@ from talentloop.search import domain as query
 from talentloop.search import fulltext
 from talentloop.search.compiler import text_focus
 from talentloop.search.fulltext_terms import TextFocus
-from talentloop.search.queries import people_matching, people_matching_tree
+from talentloop.search.queries import people_matching, people_matching_tree, ranking_text
 from talentloop.ui import queries
 from talentloop.ui.pagination import Page
 from talentloop.ui.query_builder import quote
@@ -54,7 +54,7 @@ class PeopleQuery:
     @property
     def terms(self) -> str:
         """The free-text words of the query (outside any NOT), for ranking and snippets."""
-        return " ".join(free_text(self.node)) if self.node is not None else ""
+        return ranking_text(self.node) if self.node is not None else ""
 
     @property
     def focus(self) -> TextFocus:
@@ -100,14 +100,6 @@ def canonical(text: str) -> str:
         return query.to_text(query.parse(text))
     except query.QueryError:
         return text
-
-
-def free_text(node: query.Node | None) -> list[str]:
-    if isinstance(node, query.Text):
-        return [node.text]
-    if isinstance(node, query.And | query.Or):
-        return [word for item in node.items for word in free_text(item)]
-    return []
 
 
 def legacy_clauses(user: User, params: QueryDict) -> list[str]:
